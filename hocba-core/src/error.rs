@@ -125,6 +125,13 @@ pub enum ParseErrorKind {
         /// The names allowed there.
         expected: Vec<&'static str>,
     },
+    /// An element of format v1's name in another namespace (or in none).
+    ForeignElement {
+        /// The name found.
+        name: String,
+        /// Its namespace (`None`: no namespace).
+        namespace: Option<String>,
+    },
     /// A field that holds one value given twice.
     DuplicateElement {
         /// The field.
@@ -238,6 +245,10 @@ impl ParseError {
                 "unknown element <{name}> in <{parent}>; expected one of {}",
                 list(expected)
             ),
+            K::ForeignElement { name, namespace } => format!(
+                "<{name}> is in namespace '{}', not 'urn:hocba:tieu-hoc:1'; declare xmlns=\"urn:hocba:tieu-hoc:1\" on the root and do not redeclare it",
+                namespace.as_deref().unwrap_or("(none)")
+            ),
             K::DuplicateElement { name, parent } => format!(
                 "<{name}> appears twice in <{parent}>, which holds one; keep only the right value"
             ),
@@ -301,6 +312,10 @@ impl ParseError {
             K::UnknownElement { name, parent, expected } => format!(
                 "phần tử <{name}> trong <{parent}> không có trong định dạng; phần tử hợp lệ: {}",
                 list(expected)
+            ),
+            K::ForeignElement { name, namespace } => format!(
+                "<{name}> thuộc không gian tên '{}', không phải 'urn:hocba:tieu-hoc:1'; khai báo xmlns=\"urn:hocba:tieu-hoc:1\" ở phần tử gốc và không khai báo lại",
+                namespace.as_deref().unwrap_or("(không có)")
             ),
             K::DuplicateElement { name, parent } => format!(
                 "<{name}> xuất hiện hai lần trong <{parent}> nhưng chỉ được có một; hãy giữ lại giá trị đúng"

@@ -239,6 +239,16 @@ impl<'i> Cursor<'i> {
             match ev {
                 Event::Start(s) => {
                     let name = s.local_name().as_ref().to_owned();
+                    if !ours && allowed.contains(&name.as_str()) {
+                        let namespace = match self.r.resolver().resolve_element(s.name()).0 {
+                            ResolveResult::Bound(n) => Some(n.as_ref().to_owned()),
+                            _ => None,
+                        };
+                        return Err(self.err(K::ForeignElement {
+                            name: s.name().as_ref().to_owned(),
+                            namespace,
+                        }));
+                    }
                     if !ours || !allowed.contains(&name.as_str()) {
                         let shown = s.name().as_ref().to_owned();
                         return Err(self.err(K::UnknownElement {
