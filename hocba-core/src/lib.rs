@@ -55,7 +55,13 @@ pub fn read_record(input: &[u8]) -> Result<Record> {
 
 /// Reads a record in XML or JSON, detected from the content.
 pub fn read_record_with(input: &[u8], options: &xml::ReadOptions) -> Result<Record> {
-    match detect_format(input) {
+    // Refuse an oversized input before looking at it (both readers check again).
+    let format = if input.len() > options.max_bytes {
+        Some(InputFormat::Xml)
+    } else {
+        detect_format(input)
+    };
+    match format {
         Some(InputFormat::Xml) => xml::from_slice_with(input, options),
         Some(InputFormat::Json) => json::from_slice_with(input, options),
         None => Err(ParseError {

@@ -141,7 +141,6 @@ fn deep_nesting_is_refused_at_once() {
 #[test]
 fn huge_input_is_refused_before_parsing() {
     let big = vec![b' '; 100 * 1024 * 1024];
-    let started = std::time::Instant::now();
     let (kind, _, _) = xml_err(&big);
     assert_eq!(
         kind,
@@ -152,10 +151,8 @@ fn huge_input_is_refused_before_parsing() {
     assert!(matches!(json_err(&big).0, K::TooLarge { .. }));
     assert!(matches!(
         hocba_core::read_record(&big),
-        Err(Error::Parse(p)) if matches!(p.kind, K::TooLarge { .. } | K::UnknownFormat)
+        Err(Error::Parse(p)) if matches!(p.kind, K::TooLarge { .. })
     ));
-    // Refusing is not proportional to the input (a generous bound for a debug build).
-    assert!(started.elapsed() < std::time::Duration::from_secs(5));
     // The limit can be set.
     let opts = hocba_core::xml::ReadOptions { max_bytes: 1000 };
     let err =
