@@ -1,0 +1,101 @@
+//! The `hocba` binary against the CLI contract of `format.md`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn hocba(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hocba"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("hocba runs")
+}
+
+fn tmp(name: &str, content: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hocba-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let p = dir.join(name);
+    std::fs::write(&p, content).expect("write");
+    p
+}
+
+#[test]
+fn validate_a_readable_record_exits_0_with_the_report_shape() {
+    let out = hocba(&["--format", "json", "validate", "fixtures/records/valid/grade-3.xml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["file"], "fixtures/records/valid/grade-3.xml");
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["years"][0]["grade"], 3);
+    assert!(v["years"][0]["schoolYear"].is_string());
+    assert!(v["findings"].as_array().is_some());
+}
+
+#[test]
+fn several_files_give_an_array_in_argument_order_and_the_highest_exit_code() {
+    let bad = tmp("bad.xml", b"<HocBa phienBan=\"1\"></HocBa>");
+    let bad = bad.to_str().expect("utf-8 path");
+    let out = hocba(&[
+        "--format",
+        "json",
+        "validate",
+        "fixtures/records/valid/grade-1.json",
+        bad,
+        "fixtures/records/valid/grade-2.xml",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let a = v.as_array().expect("array");
+    assert_eq!(a.len(), 3);
+    assert_eq!(a[0]["valid"], true);
+    assert_eq!(a[1]["file"], bad);
+    assert!(a[1]["error"]["message"].as_str().is_some_and(|m| m.contains("line 1, column 1")));
+    assert!(a[1]["error"]["messageVi"].as_str().is_some_and(|m| m.contains("dòng 1, cột 1")));
+    assert_eq!(a[2]["years"][0]["grade"], 2);
+    // One line on stderr per unreadable file, in Vietnamese by default.
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("không gian tên"), "{err}");
+}
+
+#[test]
+fn errors_in_english_with_lang_en_and_missing_files() {
+    let out = hocba(&["--lang", "en", "validate", "does/not/exist.xml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot open the file"), "{err}");
+}
+
+#[test]
+fn schema_commands_print_the_schemas() {
+    let out = hocba(&["schema", "xsd"]);
+    assert_eq!(out.status.code(), Some(0));
+    let xsd = std::fs::read(root().join("schemas/hocba-1.xsd")).expect("xsd");
+    assert_eq!(out.stdout, xsd);
+    let out = hocba(&["schema", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let json = std::fs::read(root().join("schemas/hocba-1.schema.json")).expect("json schema");
+    assert_eq!(out.stdout, json);
+}
+
+#[test]
+fn convert_between_xml_and_json_is_canonical() {
+    let out = hocba(&["convert", "fixtures/records/valid/grade-4.xml", "--to", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let json = std::fs::read(root().join("fixtures/records/valid/grade-4.json")).expect("json");
+    assert_eq!(out.stdout, json);
+    let out = hocba(&["convert", "fixtures/records/valid/grade-4.json", "--to", "xml"]);
+    let xml = std::fs::read(root().join("fixtures/records/valid/grade-4.xml")).expect("xml");
+    assert_eq!(out.stdout, xml);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(hocba(&["validate"]).status.code(), Some(2));
+    assert_eq!(hocba(&["schema", "yaml"]).status.code(), Some(2));
+    assert_eq!(hocba(&["frobnicate"]).status.code(), Some(2));
+}
