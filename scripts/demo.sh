@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The main job of hocba, end to end on the bundled sample records.
+#
+# Today (foundation): read a sample record, check it is a record of format v1, convert it between
+# XML and JSON canonically, and validate it against the XSD. Rendering, signing with the bundled
+# test PKI and verification join this demo as they land (see the issues).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command -v cargo >/dev/null || { echo "demo: cargo is required (https://rustup.rs)" >&2; exit 2; }
+cargo build --release -q -p hocba-cli
+hocba=target/release/hocba
+sample=fixtures/records/valid/grade-5.xml
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+echo "== 1. Đọc học bạ mẫu / read the sample record: $sample"
+"$hocba" validate "$sample"
+"$hocba" --format json validate "$sample"
+
+echo "== 2. XML -> JSON -> XML (dạng chuẩn / canonical form)"
+"$hocba" convert "$sample" --to json -o "$out/hocba.json"
+"$hocba" convert "$out/hocba.json" --to xml -o "$out/hocba.xml"
+if cmp -s "$sample" "$out/hocba.xml"; then
+  echo "   giống hệt từng byte / byte-identical ($(wc -c <"$sample") bytes)"
+else
+  echo "   KHÁC / DIFFERENT" >&2; exit 1
+fi
+
+echo "== 3. Lược đồ XSD / XML Schema"
+"$hocba" schema xsd >"$out/hocba-1.xsd"
+if command -v xmllint >/dev/null; then
+  xmllint --noout --schema "$out/hocba-1.xsd" "$sample"
+else
+  echo "   (xmllint not installed: apt-get install libxml2-utils)"
+fi
+
+echo "== 4. Lỗi đọc được nêu rõ vị trí / unreadable input is reported with its position"
+printf '<HocBa xmlns="urn:hocba:tieu-hoc:1" phienBan="1">\n  <hocSinh>\n    <biDanh>Bo</biDanh>\n' >"$out/bad.xml"
+"$hocba" validate "$out/bad.xml" || echo "   (exit code $?: cannot read)"

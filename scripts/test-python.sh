@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Builds the Python package `hocba` (hocba-py/) into a virtualenv and runs its tests:
+# pytest, then mypy's stubtest (the stubs hocba-py/python/hocba/_hocba.pyi against the module).
+#
+# Needs only python3 (with venv and pip), cargo and access to PyPI. The virtualenv is `.venv` at
+# the repository root (override with HOCBA_VENV); it is created when missing and reused after.
+# Cargo builds into the workspace's `target/`, shared with the other crates.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+# Versions verified with this script; bump them together.
+MATURIN_VERSION="1.16.0"
+PYTEST_VERSION="9.2.0"
+MYPY_VERSION="2.4.1"
+JSONSCHEMA_VERSION="4.26.0"
+
+VENV="${HOCBA_VENV:-$ROOT/.venv}"
+if [ ! -x "$VENV/bin/python" ]; then
+    echo "test-python: creating virtualenv $VENV"
+    python3 -m venv "$VENV"
+fi
+export VIRTUAL_ENV="$VENV"
+export PATH="$VENV/bin:$PATH"
+export CARGO_TARGET_DIR="$ROOT/target"
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+python -m pip install --quiet \
+    "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION" "mypy==$MYPY_VERSION" \
+    "jsonschema==$JSONSCHEMA_VERSION"
+
+echo "test-python: building hocba-py (maturin develop --release)"
+maturin develop --release --quiet -m hocba-py/Cargo.toml
+
+echo "test-python: pytest"
+python -m pytest hocba-py/tests -q
+
+echo "test-python: stubtest"
+python -m mypy.stubtest hocba._hocba --allowlist hocba-py/stubtest-allowlist.txt
