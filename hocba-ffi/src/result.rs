@@ -1,0 +1,128 @@
+//! `hocba_result`: the numbered outcome of every fallible function.
+
+use std::ffi::{c_char, CStr};
+
+/// The outcome of a fallible function: `HOCBA_RESULT_OK` (0) or the reason it failed.
+///
+/// The numbers are part of the ABI: a value is never renumbered, and the value of a removed
+/// code is never reused. They are grouped by area, leaving room for the codes that later
+/// versions add: 1–99 calling errors and internal failures, 100–199 reading a record,
+/// 200–299 validation, 300–399 rendering, 400–499 signing, 500–599 verification.
+/// A program should treat a code it does not know as a failure and show
+/// `hocba_result_message()` of it.
+///
+/// In C the type is a `uint32_t` (`typedef uint32_t hocba_result;`) and the values are the
+/// constants of `enum hocba_result`.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum hocba_result {
+    /// Success.
+    Ok = 0,
+    /// A required pointer argument was NULL.
+    NullArgument = 1,
+    /// An argument is out of range: a length larger than `PTRDIFF_MAX`, or a value that is not
+    /// one of its enum's constants.
+    InvalidArgument = 2,
+    /// The library failed unexpectedly (a Rust panic was caught); nothing was written. Please
+    /// report it with the input that caused it.
+    Panic = 3,
+    /// The operation failed for a reason this version of the C API has no code for; the
+    /// `hocba_error` (when the function gives one) has the message.
+    UnexpectedError = 4,
+    /// The input cannot be read as a record (not XML or JSON, not well-formed, wrong root,
+    /// unknown element, text where a number is required, too large, ...): the `hocba_error`
+    /// says what and where (line, column).
+    ParseError = 100,
+}
+
+impl hocba_result {
+    /// Every code, in numerical order.
+    pub const ALL: &'static [hocba_result] = &[
+        hocba_result::Ok,
+        hocba_result::NullArgument,
+        hocba_result::InvalidArgument,
+        hocba_result::Panic,
+        hocba_result::UnexpectedError,
+        hocba_result::ParseError,
+    ];
+
+    /// The code with this number, if there is one.
+    pub fn from_u32(value: u32) -> Option<hocba_result> {
+        Self::ALL.iter().copied().find(|r| *r as u32 == value)
+    }
+
+    /// The message: English, `" / "`, Vietnamese.
+    pub fn message(self) -> &'static CStr {
+        match self {
+            hocba_result::Ok => c"success / thành công",
+            hocba_result::NullArgument => {
+                c"a required pointer argument is NULL / một tham số con trỏ bắt buộc là NULL"
+            }
+            hocba_result::InvalidArgument => {
+                c"an argument is out of range / một tham số nằm ngoài phạm vi cho phép"
+            }
+            hocba_result::Panic => {
+                c"internal error in the hocba library (please report it) / lỗi nội bộ của thư viện hocba (vui lòng báo lại)"
+            }
+            hocba_result::UnexpectedError => {
+                c"the operation failed; see the error message / thao tác không thành công; xem thông báo lỗi"
+            }
+            hocba_result::ParseError => {
+                c"the input cannot be read as a record / không đọc được dữ liệu đầu vào thành học bạ"
+            }
+        }
+    }
+}
+
+/// A `hocba_result` received from C. C may pass any 32-bit value where a `hocba_result` is
+/// expected, and a Rust enum holding a value outside its variants is undefined behaviour, so
+/// the value travels as its number and is checked with [`hocba_result::from_u32`].
+/// The header spells this type `hocba_result`.
+#[repr(transparent)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HocbaResultArg(pub u32);
+
+const UNKNOWN_RESULT: &CStr =
+    c"unknown result code (newer library?) / mã kết quả không xác định (thư viện mới hơn?)";
+
+/// The message of a result code: static text, English then Vietnamese separated by `" / "`,
+/// e.g. `"a required pointer argument is NULL / một tham số con trỏ bắt buộc là NULL"`.
+/// An unknown code gives a generic message.
+///
+/// Ownership: the string is static and NUL-terminated (UTF-8); never free it. Never NULL.
+/// Thread safety: may be called from any thread at any time.
+#[unsafe(no_mangle)]
+pub extern "C" fn hocba_result_message(result: HocbaResultArg) -> *const c_char {
+    crate::guard::or(UNKNOWN_RESULT.as_ptr(), || {
+        hocba_result::from_u32(result.0)
+            .map_or(UNKNOWN_RESULT, hocba_result::message)
+            .as_ptr()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_sorted_unique_and_round_trip() {
+        let numbers: Vec<u32> = hocba_result::ALL.iter().map(|r| *r as u32).collect();
+        assert!(numbers.windows(2).all(|w| w[0] < w[1]));
+        for r in hocba_result::ALL {
+            assert_eq!(hocba_result::from_u32(*r as u32), Some(*r));
+        }
+        assert_eq!(hocba_result::from_u32(99), None);
+    }
+
+    #[test]
+    fn every_message_has_english_and_vietnamese() {
+        for r in hocba_result::ALL {
+            let m = r.message().to_str().expect("UTF-8");
+            let (en, vi) = m.split_once(" / ").expect("English / Vietnamese");
+            assert!(!en.is_empty() && !vi.is_empty(), "{m}");
+        }
+        // SAFETY: hocba_result_message returns a static NUL-terminated string.
+        let unknown = unsafe { CStr::from_ptr(hocba_result_message(HocbaResultArg(12345))) };
+        assert_eq!(unknown, UNKNOWN_RESULT);
+    }
+}
