@@ -30,6 +30,20 @@ fn benches(c: &mut Criterion) {
     g.bench_function("xml_read", |b| {
         b.iter(|| hocba_core::xml::from_slice(black_box(&xml)))
     });
+    // The floor: quick-xml's namespace-resolving tokenizer alone over the same bytes.
+    g.bench_function("xml_tokenize_floor", |b| {
+        b.iter(|| {
+            let mut r = quick_xml::NsReader::from_reader(black_box(&xml[..]));
+            let mut n = 0usize;
+            while !matches!(
+                r.read_resolved_event(),
+                Ok((_, quick_xml::events::Event::Eof)) | Err(_)
+            ) {
+                n += 1;
+            }
+            n
+        })
+    });
     g.bench_function("xml_write", |b| {
         b.iter(|| hocba_core::xml::to_string(black_box(&record)))
     });

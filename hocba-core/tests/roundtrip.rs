@@ -113,6 +113,20 @@ fn lenient_values_are_kept_for_the_rules() {
 }
 
 #[test]
+fn empty_numbers_and_booleans_read_as_absent() {
+    let xml = std::fs::read_to_string(common::root().join("fixtures/records/valid/example.xml"))
+        .expect("example");
+    let xml = xml
+        .replacen("<diem>9</diem>", "<diem></diem>", 1)
+        .replacen("<khoi>3</khoi>", "<khoi/>", 1)
+        .replacen("<lenLop>true</lenLop>", "<lenLop> </lenLop>", 1);
+    let r = hocba_core::xml::from_slice(xml.as_bytes()).expect("reads");
+    assert_eq!(r.years[0].subjects[0].score, None);
+    assert_eq!(r.years[0].grade, None);
+    assert_eq!(r.years[0].promoted, None);
+}
+
+#[test]
 fn text_is_nfc_and_line_ends_are_normalised() {
     let xml = std::fs::read_to_string(common::root().join("fixtures/records/valid/example.xml"))
         .expect("example");

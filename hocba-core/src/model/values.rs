@@ -37,6 +37,19 @@ pub(crate) fn is_xml_char(c: char) -> bool {
 
 /// Normalise text as every reader does: line ends to `\n`, NFC; refuse characters XML cannot carry.
 pub fn normalize_text(s: &str) -> Result<Cow<'_, str>, TextError> {
+    // Fast path: ASCII text (codes, dates, base64 photos) is NFC; only control characters can
+    // be wrong in it.
+    if s.is_ascii() {
+        if let Some(b) = s
+            .bytes()
+            .find(|b| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+        {
+            return Err(TextError::IllegalChar(char::from(b)));
+        }
+        if !s.contains('\r') {
+            return Ok(Cow::Borrowed(s));
+        }
+    }
     if let Some(c) = s.chars().find(|c| !is_xml_char(*c)) {
         return Err(TextError::IllegalChar(c));
     }
@@ -72,6 +85,11 @@ impl Text {
     /// ```
     pub fn new(s: &str) -> Result<Self, TextError> {
         Ok(Text(normalize_text(s)?.into_owned()))
+    }
+
+    /// Wraps a string the caller has already passed through [`normalize_text`].
+    pub(crate) fn from_normalized(s: String) -> Self {
+        Text(s)
     }
 
     /// The text.

@@ -69,9 +69,9 @@ pub fn from_slice_with(input: &[u8], options: &ReadOptions) -> Result<Record> {
     c.read_document()
 }
 
-/// What [`Cursor::next_child`] found: the local name of a child element in our namespace.
-struct Child<'i> {
-    name: std::borrow::Cow<'i, str>,
+/// What [`Cursor::next_child`] found: a child element of format v1 (its name from the list).
+struct Child {
+    name: &'static str,
 }
 
 struct Cursor<'i> {
@@ -233,13 +233,14 @@ impl<'i> Cursor<'i> {
         &mut self,
         parent: &str,
         allowed: &'static [&'static str],
-    ) -> Result<Option<Child<'i>>> {
+    ) -> Result<Option<Child>> {
         loop {
             let (ours, ev) = self.event()?;
             match ev {
                 Event::Start(s) => {
-                    let name = s.local_name().as_ref().to_owned();
-                    if !ours && allowed.contains(&name.as_str()) {
+                    let local = s.local_name();
+                    let known = allowed.iter().copied().find(|a| *a == local.as_ref());
+                    if !ours && known.is_some() {
                         let namespace = match self.r.resolver().resolve_element(s.name()).0 {
                             ResolveResult::Bound(n) => Some(n.as_ref().to_owned()),
                             _ => None,
@@ -249,16 +250,16 @@ impl<'i> Cursor<'i> {
                             namespace,
                         }));
                     }
-                    if !ours || !allowed.contains(&name.as_str()) {
+                    let Some(name) = known.filter(|_| ours) else {
                         let shown = s.name().as_ref().to_owned();
                         return Err(self.err(K::UnknownElement {
                             name: shown,
                             parent: parent.into(),
                             expected: allowed.to_vec(),
                         }));
-                    }
-                    self.check_no_attributes(&s, &name)?;
-                    return Ok(Some(Child { name: name.into() }));
+                    };
+                    self.check_no_attributes(&s, name)?;
+                    return Ok(Some(Child { name }));
                 }
                 Event::End(_) => return Ok(None),
                 Event::Text(t) if is_blank(&t) => {}
@@ -349,9 +350,8 @@ impl<'i> Cursor<'i> {
     }
 
     fn text(&mut self, element: &str) -> Result<Text> {
-        // raw_text has already normalised; Text::from would do it again.
         let s = self.raw_text(element)?;
-        Ok(Text::from(s))
+        Ok(Text::from_normalized(s))
     }
 
     fn code<T: for<'a> From<&'a str>>(&mut self, element: &str) -> Result<T> {
@@ -359,33 +359,54 @@ impl<'i> Cursor<'i> {
         Ok(T::from(s.as_str()))
     }
 
-    fn number(&mut self, element: &str) -> Result<Number> {
+    /// A number; an empty element is read as absent (the rules report a missing value).
+    fn number(&mut self, element: &str) -> Result<Option<Number>> {
         let start = self.event_start;
         let s = self.raw_text(element)?;
-        Number::parse_decimal(&s).ok_or_else(|| {
-            self.err_at(
+        if is_blank(&s) {
+            return Ok(None);
+        }
+        match Number::parse_decimal(&s) {
+            Some(n) => Ok(Some(n)),
+            None => Err(self.err_at(
                 K::InvalidNumber {
                     element: element.into(),
-                    value: s.clone(),
-                },
-                start,
-            )
-        })
-    }
-
-    fn boolean(&mut self, element: &str) -> Result<bool> {
-        let start = self.event_start;
-        let s = self.raw_text(element)?;
-        match s.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r')) {
-            "true" | "1" => Ok(true),
-            "false" | "0" => Ok(false),
-            _ => Err(self.err_at(
-                K::InvalidBoolean {
-                    element: element.into(),
-                    value: s.clone(),
+                    value: s,
                 },
                 start,
             )),
+        }
+    }
+
+    /// A boolean (`true`/`false`, or XML Schema's `1`/`0`); an empty element is read as absent.
+    fn boolean(&mut self, element: &str) -> Result<Option<bool>> {
+        let start = self.event_start;
+        let s = self.raw_text(element)?;
+        match s.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r')) {
+            "" => Ok(None),
+            "true" | "1" => Ok(Some(true)),
+            "false" | "0" => Ok(Some(false)),
+            _ => Err(self.err_at(
+                K::InvalidBoolean {
+                    element: element.into(),
+                    value: s,
+                },
+                start,
+            )),
+        }
+    }
+
+    /// Stores a value read from an element that may be empty (empty: nothing stored).
+    fn set_opt<T>(
+        &self,
+        slot: &mut Option<T>,
+        value: Option<T>,
+        name: &str,
+        parent: &str,
+    ) -> Result<()> {
+        match value {
+            Some(v) => set(slot, v, || self.duplicate(name, parent)),
+            None => Ok(()),
         }
     }
 
@@ -400,7 +421,7 @@ impl<'i> Cursor<'i> {
         let mut r = Record::default();
         let p = names::ROOT;
         while let Some(ch) = self.next_child(p, names::HOC_BA)? {
-            match &*ch.name {
+            match ch.name {
                 "maDinhDanhHocBa" => set(&mut r.record_id, self.text("maDinhDanhHocBa")?, || {
                     self.duplicate("maDinhDanhHocBa", p)
                 })?,
@@ -424,7 +445,7 @@ impl<'i> Cursor<'i> {
         let mut v = Pupil::default();
         let p = "hocSinh";
         while let Some(ch) = self.next_child(p, names::HOC_SINH)? {
-            let n = &*ch.name;
+            let n = ch.name;
             let dup = |c: &Self| c.duplicate(n, p);
             match n {
                 "hoVaTen" => {
@@ -492,7 +513,7 @@ impl<'i> Cursor<'i> {
         let mut v = Photo::default();
         let p = "anh";
         while let Some(ch) = self.next_child(p, names::ANH)? {
-            let n = &*ch.name;
+            let n = ch.name;
             match n {
                 "dinhDang" => {
                     let x = self.code(n)?;
@@ -513,7 +534,7 @@ impl<'i> Cursor<'i> {
         let mut v = School::default();
         let p = "truong";
         while let Some(ch) = self.next_child(p, names::TRUONG)? {
-            let n = &*ch.name;
+            let n = ch.name;
             let dup = |c: &Self| c.duplicate(n, p);
             match n {
                 "maTruong" => {
@@ -549,7 +570,7 @@ impl<'i> Cursor<'i> {
         let mut v = HistoryRow::default();
         let p = "quaTrinhHocTap";
         while let Some(ch) = self.next_child(p, names::QUA_TRINH)? {
-            let n = &*ch.name;
+            let n = ch.name;
             let dup = |c: &Self| c.duplicate(n, p);
             match n {
                 "namHoc" => {
@@ -582,7 +603,7 @@ impl<'i> Cursor<'i> {
         let p = "namHoc";
         let mut exempt_seen = false;
         while let Some(ch) = self.next_child(p, names::NAM_HOC)? {
-            let n = &*ch.name;
+            let n = ch.name;
             let dup = |c: &Self| c.duplicate(n, p);
             match n {
                 "namHoc" => {
@@ -591,7 +612,7 @@ impl<'i> Cursor<'i> {
                 }
                 "khoi" => {
                     let x = self.number(n)?;
-                    set(&mut v.grade, x, || dup(self))?
+                    self.set_opt(&mut v.grade, x, n, p)?
                 }
                 "lop" => {
                     let x = self.text(n)?;
@@ -613,7 +634,7 @@ impl<'i> Cursor<'i> {
                     if std::mem::replace(&mut exempt_seen, true) {
                         return Err(dup(self));
                     }
-                    v.exempt = self.boolean(n)?;
+                    v.exempt = self.boolean(n)?.unwrap_or(false);
                 }
                 "monHoc" => v.subjects.push(self.read_subject(n)?),
                 "phamChat" => v.qualities.push(self.read_quality(n)?),
@@ -629,15 +650,15 @@ impl<'i> Cursor<'i> {
                 "khenThuong" => v.commendations.push(self.read_commendation()?),
                 "hoanThanhChuongTrinhLop" => {
                     let x = self.boolean(n)?;
-                    set(&mut v.completed_grade, x, || dup(self))?
+                    self.set_opt(&mut v.completed_grade, x, n, p)?
                 }
                 "lenLop" => {
                     let x = self.boolean(n)?;
-                    set(&mut v.promoted, x, || dup(self))?
+                    self.set_opt(&mut v.promoted, x, n, p)?
                 }
                 "hoanThanhChuongTrinhTieuHoc" => {
                     let x = self.boolean(n)?;
-                    set(&mut v.completed_primary, x, || dup(self))?
+                    self.set_opt(&mut v.completed_primary, x, n, p)?
                 }
                 "dinhKy" => v.periods.push(self.read_period()?),
                 "diaDanh" => {
@@ -656,7 +677,7 @@ impl<'i> Cursor<'i> {
     fn read_subject(&mut self, p: &str) -> Result<SubjectResult> {
         let mut v = SubjectResult::default();
         while let Some(ch) = self.next_child(p, names::MON_HOC)? {
-            let n = &*ch.name;
+            let n = ch.name;
             let dup = |c: &Self| c.duplicate(n, p);
             match n {
                 "ma" => {
@@ -673,7 +694,7 @@ impl<'i> Cursor<'i> {
                 }
                 "diem" => {
                     let x = self.number(n)?;
-                    set(&mut v.score, x, || dup(self))?
+                    self.set_opt(&mut v.score, x, n, p)?
                 }
                 _ => {
                     let x = self.text(n)?;
@@ -690,7 +711,7 @@ impl<'i> Cursor<'i> {
     ) -> Result<(Option<C>, Option<ItemLevel>, Option<Text>)> {
         let (mut code, mut level, mut comment) = (None, None, None);
         while let Some(ch) = self.next_child(p, names::MUC_DANH_GIA)? {
-            let n = &*ch.name;
+            let n = ch.name;
             let dup = |c: &Self| c.duplicate(n, p);
             match n {
                 "ma" => {
@@ -732,7 +753,7 @@ impl<'i> Cursor<'i> {
         let mut v = Commendation::default();
         let p = "khenThuong";
         while let Some(ch) = self.next_child(p, names::KHEN_THUONG)? {
-            let n = &*ch.name;
+            let n = ch.name;
             match n {
                 "loai" => {
                     let x = self.code(n)?;
@@ -751,7 +772,7 @@ impl<'i> Cursor<'i> {
         let mut v = SupplementaryAssessment::default();
         let p = "danhGiaBoSung";
         while let Some(ch) = self.next_child(p, names::DANH_GIA_BO_SUNG)? {
-            let n = &*ch.name;
+            let n = ch.name;
             match n {
                 "ngay" => {
                     let x = Date(self.text(n)?);
@@ -767,7 +788,7 @@ impl<'i> Cursor<'i> {
         let mut v = PeriodResult::default();
         let p = "dinhKy";
         while let Some(ch) = self.next_child(p, names::DINH_KY)? {
-            let n = &*ch.name;
+            let n = ch.name;
             match n {
                 "ky" => {
                     let x = self.code(n)?;
@@ -785,7 +806,7 @@ impl<'i> Cursor<'i> {
         let mut v = AuditEntry::default();
         let p = "nhatKy";
         while let Some(ch) = self.next_child(p, names::NHAT_KY)? {
-            let n = &*ch.name;
+            let n = ch.name;
             let dup = |c: &Self| c.duplicate(n, p);
             match n {
                 "thoiDiem" => {
