@@ -25,8 +25,18 @@ fn tmp(name: &str, content: &[u8]) -> PathBuf {
 
 #[test]
 fn validate_a_readable_record_exits_0_with_the_report_shape() {
-    let out = hocba(&["--format", "json", "validate", "fixtures/records/valid/grade-3.xml"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = hocba(&[
+        "--format",
+        "json",
+        "validate",
+        "fixtures/records/valid/grade-3.xml",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["file"], "fixtures/records/valid/grade-3.xml");
     assert_eq!(v["valid"], true);
@@ -53,8 +63,12 @@ fn several_files_give_an_array_in_argument_order_and_the_highest_exit_code() {
     assert_eq!(a.len(), 3);
     assert_eq!(a[0]["valid"], true);
     assert_eq!(a[1]["file"], bad);
-    assert!(a[1]["error"]["message"].as_str().is_some_and(|m| m.contains("line 1, column 1")));
-    assert!(a[1]["error"]["messageVi"].as_str().is_some_and(|m| m.contains("dòng 1, cột 1")));
+    assert!(a[1]["error"]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("line 1, column 1")));
+    assert!(a[1]["error"]["messageVi"]
+        .as_str()
+        .is_some_and(|m| m.contains("dòng 1, cột 1")));
     assert_eq!(a[2]["years"][0]["grade"], 2);
     // One line on stderr per unreadable file, in Vietnamese by default.
     let err = String::from_utf8_lossy(&out.stderr);
@@ -84,11 +98,21 @@ fn schema_commands_print_the_schemas() {
 
 #[test]
 fn convert_between_xml_and_json_is_canonical() {
-    let out = hocba(&["convert", "fixtures/records/valid/grade-4.xml", "--to", "json"]);
+    let out = hocba(&[
+        "convert",
+        "fixtures/records/valid/grade-4.xml",
+        "--to",
+        "json",
+    ]);
     assert_eq!(out.status.code(), Some(0));
     let json = std::fs::read(root().join("fixtures/records/valid/grade-4.json")).expect("json");
     assert_eq!(out.stdout, json);
-    let out = hocba(&["convert", "fixtures/records/valid/grade-4.json", "--to", "xml"]);
+    let out = hocba(&[
+        "convert",
+        "fixtures/records/valid/grade-4.json",
+        "--to",
+        "xml",
+    ]);
     let xml = std::fs::read(root().join("fixtures/records/valid/grade-4.xml")).expect("xml");
     assert_eq!(out.stdout, xml);
 }
