@@ -21,9 +21,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use values::{
-    normalize_text, AuditAction, AuditRole, CalendarDate, CommendationKind, CompetencyCode, Date,
-    Instant, ItemLevel, Number, Period, PhotoFormat, QualityCode, SchoolKind, SchoolYearLabel, Sex,
-    SignerTitle, SubjectCode, SubjectLevel, Text, TextError, Timestamp, YearResult,
+    normalize_text, AuditAction, AuditRole, CalendarDate, CodeList, CommendationKind,
+    CompetencyCode, Date, Instant, ItemLevel, Number, Period, PhotoFormat, QualityCode, SchoolKind,
+    SchoolYearLabel, Sex, SignerTitle, SubjectCode, SubjectLevel, Text, TextError, Timestamp,
+    YearResult,
 };
 
 /// Adds `required` (the wire names of a type's required members) to a generated JSON Schema.

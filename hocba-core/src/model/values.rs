@@ -606,6 +606,16 @@ impl JsonSchema for Number {
     }
 }
 
+/// What the rule engine needs of any code list.
+pub trait CodeList {
+    /// Every canonical code of the list, in order.
+    fn codes() -> &'static [&'static str];
+    /// The canonical code, or the raw value of an unknown one.
+    fn raw(&self) -> &str;
+    /// True for a code of the list.
+    fn known(&self) -> bool;
+}
+
 /// Declares a code list: an enum of the known codes that keeps any other value as written.
 ///
 /// Reading accepts the exact code, its listed aliases, and case variants of either; writing
@@ -662,6 +672,18 @@ macro_rules! code_list {
         impl From<&str> for $name {
             fn from(s: &str) -> Self {
                 $name::parse(s)
+            }
+        }
+
+        impl CodeList for $name {
+            fn codes() -> &'static [&'static str] {
+                $name::CODES
+            }
+            fn raw(&self) -> &str {
+                self.as_str()
+            }
+            fn known(&self) -> bool {
+                self.is_known()
             }
         }
 
