@@ -39,15 +39,20 @@ enum Format {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Read records (XML or JSON, detected from the content) and report what is wrong.
+    /// Check records (XML or JSON, detected from the content) against format v1 and the rules
+    /// of Circular 27; print the validation report.
     ///
-    /// This version checks that each file is a readable record of format v1; the rules of
-    /// Circular 27 are checked by the rule engine (coming next).
+    /// Exit code: 0 every record valid, 1 a finding of severity error, 2 a file cannot be read.
     Validate {
         /// Record files (XML or JSON).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Files checked in parallel (default: the number of CPUs).
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
     },
+    /// List every finding code with its severity, clause and message.
+    Codes,
     /// Print a schema of record format v1.
     Schema {
         /// Which schema: xsd (XML Schema) or json (JSON Schema).
@@ -82,7 +87,8 @@ enum Target {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match &cli.command {
-        Command::Validate { files } => validate(&cli, files),
+        Command::Validate { files, jobs } => validate(&cli, files, *jobs),
+        Command::Codes => codes(&cli),
         Command::Schema { kind } => {
             let text = match kind {
                 SchemaKind::Xsd => hocba_core::schema::XSD.to_owned(),
@@ -140,57 +146,188 @@ fn load(file: &PathBuf) -> Result<Record, Unreadable> {
     })
 }
 
-fn validate(cli: &Cli, files: &[PathBuf]) -> u8 {
-    let mut worst = 0u8;
-    let mut reports = Vec::with_capacity(files.len());
-    let mut text = String::new();
-    for file in files {
-        let shown = file.display().to_string();
-        match load(file) {
-            Ok(record) => {
-                let years: Vec<Value> = record
-                    .years
-                    .iter()
-                    .map(|y| {
-                        json!({
-                            "schoolYear": y.school_year.as_ref().map(|s| s.as_str()),
-                            "grade": y.grade.as_ref().and_then(|g| g.as_integer()),
-                            "derivedResult": Value::Null,
-                        })
-                    })
-                    .collect();
-                reports
-                    .push(json!({ "file": shown, "valid": true, "years": years, "findings": [] }));
-                let line = if cli.lang == Lang::En {
-                    format!("{shown}: readable record of format v1 (Circular 27 rules not checked in this version)\n")
-                } else {
-                    format!("{shown}: học bạ đọc được, đúng định dạng phiên bản 1 (phiên bản này chưa kiểm tra các quy định của Thông tư 27)\n")
-                };
-                text.push_str(&line);
+/// The outcome of validating one file, ready to print.
+struct Checked {
+    json: Value,
+    text: String,
+    stderr: Option<String>,
+    code: u8,
+}
+
+fn check_file(cli: &Cli, file: &PathBuf) -> Checked {
+    let shown = file.display().to_string();
+    let en = cli.lang == Lang::En;
+    match load(file) {
+        Err(u) => Checked {
+            json: json!({ "file": shown, "error": { "message": u.en, "messageVi": u.vi } }),
+            text: String::new(),
+            stderr: Some(if en { u.en } else { u.vi }),
+            code: 2,
+        },
+        Ok(record) => {
+            let report = hocba_core::rules::validate(&record);
+            let mut json = serde_json::Map::new();
+            json.insert("file".into(), Value::from(shown.clone()));
+            if let Value::Object(body) = report.to_json_value() {
+                json.extend(body);
             }
-            Err(u) => {
-                worst = worst.max(2);
-                fail(cli, &u.en, &u.vi);
-                reports.push(
-                    json!({ "file": shown, "error": { "message": u.en, "messageVi": u.vi } }),
-                );
+            Checked {
+                text: text_report(&shown, &report, en),
+                code: u8::from(!report.valid),
+                json: Value::Object(json),
+                stderr: None,
             }
         }
     }
+}
+
+fn text_report(file: &str, report: &hocba_core::rules::Report, en: bool) -> String {
+    use hocba_core::rules::Severity;
+    use std::fmt::Write as _;
+    let errors = report.count(Severity::Error);
+    let warnings = report.count(Severity::Warning);
+    let mut s = String::new();
+    let verdict = match (report.valid, en) {
+        (true, true) => "valid".to_owned(),
+        (true, false) => "hợp lệ".to_owned(),
+        (false, true) => "NOT valid".to_owned(),
+        (false, false) => "KHÔNG hợp lệ".to_owned(),
+    };
+    let counts = if en {
+        format!("{errors} error(s), {warnings} warning(s)")
+    } else {
+        format!("{errors} lỗi, {warnings} cảnh báo")
+    };
+    let _ = writeln!(s, "{file}: {verdict} ({counts})");
+    for y in &report.years {
+        let result = y.derived_result.as_ref().map_or("-", |r| r.as_str());
+        let sy = y.school_year.as_deref().unwrap_or("?");
+        let grade = y.grade.map_or_else(|| "?".to_owned(), |g| g.to_string());
+        let line = if en {
+            format!("  school year {sy}, grade {grade}: derived result {result}")
+        } else {
+            format!("  năm học {sy}, khối {grade}: kết quả theo quy định {result}")
+        };
+        let _ = writeln!(s, "{line}");
+    }
+    for f in &report.findings {
+        let sev = match (f.severity, en) {
+            (Severity::Error, true) => "error  ",
+            (Severity::Warning, true) => "warning",
+            (Severity::Error, false) => "lỗi     ",
+            (Severity::Warning, false) => "cảnh báo",
+        };
+        let msg = if en { &f.message } else { &f.message_vi };
+        let _ = writeln!(s, "  {sev}  {}  [{}] {msg} ({})", f.path, f.code, f.clause);
+    }
+    s
+}
+
+/// Indents every line of a pretty-printed JSON value by two spaces (an element of an array).
+fn indent(s: &str) -> String {
+    s.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn validate(cli: &Cli, files: &[PathBuf], jobs: Option<usize>) -> u8 {
+    use rayon::prelude::*;
+    let jobs = jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
+        Ok(p) => p,
+        Err(e) => {
+            fail(
+                cli,
+                &format!("cannot start {jobs} threads: {e}"),
+                &format!("không khởi tạo được {jobs} luồng: {e}"),
+            );
+            return 2;
+        }
+    };
+    let single = files.len() == 1;
+    let mut worst = 0u8;
+    let mut first = true;
+    if cli.format == Format::Json && !single && emit(cli, b"[\n") != 0 {
+        return 2;
+    }
+    // Files are checked in parallel a chunk at a time and printed in argument order, so memory
+    // stays flat however many files there are.
+    for chunk in files.chunks(256) {
+        let results: Vec<Checked> =
+            pool.install(|| chunk.par_iter().map(|f| check_file(cli, f)).collect());
+        let mut out = String::new();
+        for r in results {
+            worst = worst.max(r.code);
+            if let Some(line) = &r.stderr {
+                eprintln!("hocba: {line}");
+            }
+            match cli.format {
+                Format::Text => out.push_str(&r.text),
+                Format::Json => {
+                    let pretty = serde_json::to_string_pretty(&r.json).unwrap_or_default();
+                    if single {
+                        out.push_str(&pretty);
+                        out.push('\n');
+                    } else {
+                        if !first {
+                            out.push_str(",\n");
+                        }
+                        out.push_str(&indent(&pretty));
+                    }
+                }
+            }
+            first = false;
+        }
+        if emit(cli, out.as_bytes()) != 0 {
+            return 2;
+        }
+    }
+    if cli.format == Format::Json && !single && emit(cli, b"\n]\n") != 0 {
+        return 2;
+    }
+    worst
+}
+
+fn codes(cli: &Cli) -> u8 {
+    let list: Vec<Value> = hocba_core::rules::codes::ALL
+        .iter()
+        .map(|c| {
+            json!({
+                "code": c.code,
+                "severity": c.severity.as_str(),
+                "clause": c.clause,
+                "topic": c.topic,
+                "message": c.en,
+                "messageVi": c.vi,
+            })
+        })
+        .collect();
     let out = match cli.format {
         Format::Json => {
-            let v = if reports.len() == 1 {
-                reports.swap_remove(0)
-            } else {
-                Value::Array(reports)
-            };
-            let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+            let mut s = serde_json::to_string_pretty(&list).unwrap_or_default();
             s.push('\n');
             s
         }
-        Format::Text => text,
+        Format::Text => {
+            let mut s = String::new();
+            for c in hocba_core::rules::codes::ALL {
+                let (sev, msg) = match (cli.lang, c.severity) {
+                    (Lang::En, sev) => (sev.as_str(), c.en),
+                    (Lang::Vi, hocba_core::rules::Severity::Error) => ("lỗi", c.vi),
+                    (Lang::Vi, hocba_core::rules::Severity::Warning) => ("cảnh báo", c.vi),
+                };
+                s.push_str(&format!(
+                    "{:<34} {:<8} {:<45} {}\n",
+                    c.code, sev, c.clause, msg
+                ));
+            }
+            s
+        }
     };
-    worst.max(emit(cli, out.as_bytes()))
+    emit(cli, out.as_bytes())
 }
 
 fn convert(cli: &Cli, file: &PathBuf, to: Target, output: Option<&PathBuf>) -> u8 {

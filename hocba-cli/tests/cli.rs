@@ -123,3 +123,64 @@ fn usage_errors_exit_2() {
     assert_eq!(hocba(&["schema", "yaml"]).status.code(), Some(2));
     assert_eq!(hocba(&["frobnicate"]).status.code(), Some(2));
 }
+
+#[test]
+fn a_record_that_breaks_a_rule_exits_1_with_findings() {
+    let xml = std::fs::read_to_string(root().join("fixtures/records/valid/example.xml"))
+        .expect("example")
+        .replacen("<diem>9</diem>", "<diem>11</diem>", 1);
+    let f = tmp("score11.xml", xml.as_bytes());
+    let f = f.to_str().expect("utf-8 path");
+    let out = hocba(&["--format", "json", "validate", f]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["valid"], false);
+    let findings = v["findings"].as_array().expect("findings");
+    assert!(findings.iter().any(|f| f["code"] == "score_out_of_range"
+        && f["path"] == "namHoc.0.monHoc.0.diem"
+        && f["clause"] == "TT27 Điều 7"
+        && f["severity"] == "error"));
+    // Text form: Vietnamese by default, English on request.
+    let vi = hocba(&["validate", f]);
+    assert_eq!(vi.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&vi.stdout);
+    assert!(
+        text.contains("KHÔNG hợp lệ") && text.contains("score_out_of_range"),
+        "{text}"
+    );
+    let en = hocba(&["--lang", "en", "validate", f]);
+    assert!(String::from_utf8_lossy(&en.stdout).contains("NOT valid"));
+}
+
+#[test]
+fn jobs_do_not_change_the_output() {
+    let files: Vec<String> = std::fs::read_dir(root().join("fixtures/records/valid"))
+        .expect("dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    let mut args1 = vec!["--format", "json", "validate", "--jobs", "1"];
+    args1.extend(files.iter().map(String::as_str));
+    let mut args2 = vec!["--format", "json", "validate", "--jobs", "2"];
+    args2.extend(files.iter().map(String::as_str));
+    let a = hocba(&args1);
+    let b = hocba(&args2);
+    assert_eq!(a.status.code(), Some(0));
+    assert_eq!(a.stdout, b.stdout);
+    let v: serde_json::Value = serde_json::from_slice(&a.stdout).expect("a JSON array");
+    assert_eq!(v.as_array().map(Vec::len), Some(files.len()));
+}
+
+#[test]
+fn codes_lists_the_catalogue() {
+    let out = hocba(&["--format", "json", "codes"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let codes = v.as_array().expect("array");
+    assert!(codes.len() >= 43);
+    assert!(codes
+        .iter()
+        .any(|c| c["code"] == "result_mismatch" && c["clause"] == "TT27 Điều 9"));
+    let text = hocba(&["codes"]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("field_missing"));
+}
