@@ -2,8 +2,8 @@
 
 use crate::guard;
 
-/// Bytes produced by the library: the output of `hocba_record_to_xml`, `hocba_record_to_json`
-/// and, in later versions, of rendering and signing.
+/// Bytes produced by the library: the output of `hocba_record_to_xml`, `hocba_record_to_json`,
+/// `hocba_report_to_json`, `hocba_codes_json` and, in later versions, of rendering and signing.
 ///
 /// Read it with `hocba_buffer_data` and `hocba_buffer_len`; the caller owns it and frees it
 /// with `hocba_buffer_free`. The bytes are followed by a NUL byte that `hocba_buffer_len` does

@@ -23,7 +23,8 @@ pub enum hocba_lang {
 pub struct HocbaLangArg(pub u32);
 
 impl HocbaLangArg {
-    fn get(self) -> Option<hocba_lang> {
+    /// The language, if the value is a `hocba_lang` constant.
+    pub(crate) fn get(self) -> Option<hocba_lang> {
         match self.0 {
             0 => Some(hocba_lang::Vi),
             1 => Some(hocba_lang::En),
@@ -62,7 +63,7 @@ impl std::fmt::Debug for hocba_error {
 
 /// A C string of `s`; a NUL character (which a message could only get from hostile input
 /// quoted in it) becomes U+FFFD so the message is not cut short.
-fn c_string(s: String) -> Cow<'static, CStr> {
+pub(crate) fn c_string(s: String) -> Cow<'static, CStr> {
     let s = if s.contains('\0') {
         s.replace('\0', "\u{FFFD}")
     } else {

@@ -24,6 +24,8 @@ mod result;
 
 mod record;
 
+mod report;
+
 mod buffer;
 
 mod error;
@@ -37,6 +39,12 @@ pub use error::{
 };
 pub use record::{
     hocba_record, hocba_record_free, hocba_record_parse, hocba_record_to_json, hocba_record_to_xml,
+};
+pub use report::{
+    codes_json, hocba_codes_json, hocba_report, hocba_report_finding_clause,
+    hocba_report_finding_code, hocba_report_finding_message, hocba_report_finding_path,
+    hocba_report_finding_severity, hocba_report_free, hocba_report_len, hocba_report_to_json,
+    hocba_report_valid, hocba_validate,
 };
 pub use result::{hocba_result, hocba_result_message, HocbaResultArg};
 

@@ -70,7 +70,7 @@ unsafe fn parse(
 /// `hocba_error_free`. `*error_out` is written only on failure; `error_out` may be NULL.
 ///
 /// A record that reads but breaks a rule (a score of 11, a missing subject) is not an error
-/// here: checking the rules is validation.
+/// here: checking the rules is validation (`hocba_validate`).
 ///
 /// `data` is borrowed for the duration of the call only; the record does not keep it.
 ///
@@ -169,8 +169,8 @@ pub unsafe extern "C" fn hocba_record_to_json(
 
 /// Frees a record. NULL is a no-op.
 ///
-/// Ownership: takes back ownership of `record`; it is invalid afterwards. Buffers and errors
-/// made from it are independent objects and stay valid.
+/// Ownership: takes back ownership of `record`; it is invalid afterwards. Buffers, errors and
+/// reports made from it are independent objects and stay valid.
 ///
 /// # Safety
 /// `record` is NULL or a record from this library not yet freed, and no other thread is using

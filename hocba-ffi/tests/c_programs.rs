@@ -1,12 +1,16 @@
-//! Builds the C and C++ programs of `tests/c/` (and the vendor example of `examples/cmake/`)
+//! Builds the C and C++ programs of `tests/c/` (and the vendor examples of `examples/cmake/`)
 //! against the freshly built `libhocba.a` and the committed header, then runs them: once built
 //! with AddressSanitizer and UndefinedBehaviorSanitizer (leaks included), once built plainly and
 //! run under Valgrind when it is installed (sanitizers and Valgrind do not mix).
+//!
+//! The validation report and the code catalogue of the C API are also compared with those of
+//! the command line (`target/<profile>/hocba`, built by `cargo test --workspace`).
 //!
 //! The compilers are `$CC` (default `cc`) and `$CXX` (default `c++`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::Mutex;
 
 const C_FLAGS: &[&str] = &[
     "-std=c11",
@@ -95,6 +99,67 @@ fn all_records() -> Vec<(PathBuf, PathBuf)> {
     pairs
 }
 
+/// Every file of a fixtures folder (`valid`, `invalid`), sorted; none when it does not exist.
+fn fixture_files(folder: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(crate_dir().join("../fixtures/records").join(folder))
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| {
+                let path = entry.ok()?.path();
+                let hidden = path.file_name()?.to_string_lossy().starts_with('.');
+                (path.is_file() && !hidden).then_some(path)
+            })
+            .collect();
+    files.sort();
+    files
+}
+
+/// The valid records in XML and JSON: the example, then every file of `fixtures/records/valid/`.
+fn valid_files() -> Vec<PathBuf> {
+    let example = example_record();
+    let mut files = vec![example.0.clone(), example.1.clone()];
+    files.extend(
+        fixture_files("valid")
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "xml" || e == "json"))
+            .filter(|p| *p != example.0 && *p != example.1),
+    );
+    files
+}
+
+/// The example record with its first score of 9 changed to 11: one `score_out_of_range` at
+/// `namHoc.0.monHoc.0.diem`.
+fn score_of_eleven() -> PathBuf {
+    let xml = std::fs::read_to_string(example_record().0).expect("read the example XML");
+    assert!(
+        xml.contains("<diem>9</diem>"),
+        "no <diem>9</diem> in the example"
+    );
+    write_file(
+        "score-11.xml",
+        &xml.replacen("<diem>9</diem>", "<diem>11</diem>", 1),
+    )
+}
+
+/// A file that is not a record: an unknown element on line 2, column 3.
+fn bad_record() -> PathBuf {
+    write_file(
+        "bad-record.xml",
+        "<HocBa xmlns=\"urn:hocba:tieu-hoc:1\" phienBan=\"1\">\n  <x/>\n",
+    )
+}
+
+/// Writes `contents` to `name` in the output directory, atomically (the tests run in parallel
+/// and may write and read the same file at once); returns its path.
+fn write_file(name: &str, contents: &str) -> PathBuf {
+    let path = out_dir().join(name);
+    let temporary = out_dir().join(format!("{name}.{:?}.tmp", std::thread::current().id()));
+    std::fs::write(&temporary, contents).expect("write a test file");
+    std::fs::rename(&temporary, &path).expect("rename a test file");
+    path
+}
+
 fn out_dir() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("hocba-ffi-c");
     std::fs::create_dir_all(&dir).expect("create the output directory");
@@ -138,8 +203,21 @@ enum Build {
     Plain,
 }
 
-/// Compiles and links one program; returns the executable's path.
+/// Compiles and links one program, once per test process (tests run in parallel and may want
+/// the same program); returns the executable's path.
 fn compile(source: &Path, build: Build) -> PathBuf {
+    static BUILT: Mutex<Vec<(PathBuf, bool, PathBuf)>> = Mutex::new(Vec::new());
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    let key = (source.to_path_buf(), build == Build::Sanitized);
+    if let Some((_, _, exe)) = built.iter().find(|(s, b, _)| (s, b) == (&key.0, &key.1)) {
+        return exe.clone();
+    }
+    let exe = compile_now(source, build);
+    built.push((key.0, key.1, exe.clone()));
+    exe
+}
+
+fn compile_now(source: &Path, build: Build) -> PathBuf {
     let cxx = source.extension().is_some_and(|e| e == "cpp");
     let compiler = if cxx {
         std::env::var("CXX").unwrap_or_else(|_| "c++".into())
@@ -232,22 +310,193 @@ fn test_record_under_valgrind() {
 }
 
 #[test]
+fn test_report_with_sanitizers() {
+    let exe = compile(&c_source("test_report.c"), Build::Sanitized);
+    let mut command = sanitized(&exe);
+    command.args(valid_files());
+    let output = assert_success(command);
+    assert!(String::from_utf8_lossy(&output.stdout).contains("test_report: all checks passed"));
+}
+
+#[test]
+fn test_report_under_valgrind() {
+    let exe = compile(&c_source("test_report.c"), Build::Plain);
+    if let Some(mut command) = valgrind() {
+        command.arg(&exe).args(valid_files());
+        assert_success(command);
+    }
+}
+
+/// The threads share a valid record (no finding) and one with a finding.
+#[test]
 fn test_threads_with_sanitizers() {
     let (xml, _) = example_record();
     let exe = compile(&c_source("test_threads.c"), Build::Sanitized);
-    let mut command = sanitized(&exe);
-    command.arg(&xml);
-    assert_success(command);
+    for record in [xml, score_of_eleven()] {
+        let mut command = sanitized(&exe);
+        command.arg(&record);
+        assert_success(command);
+    }
 }
 
 #[test]
 fn test_threads_under_valgrind() {
     let (xml, _) = example_record();
     let exe = compile(&c_source("test_threads.c"), Build::Plain);
-    if let Some(mut command) = valgrind() {
-        command.arg(&exe).arg(&xml);
+    for record in [xml, score_of_eleven()] {
+        let Some(mut command) = valgrind() else {
+            return;
+        };
+        command.arg(&exe).arg(&record);
         assert_success(command);
     }
+}
+
+/// The command line `hocba` of this build (`target/<profile>/hocba`, next to `deps/`), when it
+/// is there and up to date (no source file listed in its `hocba.d` is newer); `None` (after a
+/// note) otherwise: `cargo test --workspace` builds it, `cargo test -p hocba-ffi` does not.
+fn cli() -> Option<PathBuf> {
+    let exe = std::env::current_exe().expect("path of the test executable");
+    let dir = exe.parent()?.parent()?;
+    let cli = dir.join(format!("hocba{}", std::env::consts::EXE_SUFFIX));
+    let skip = |why: &str| {
+        eprintln!(
+            "note: {} {why} (run `cargo test --workspace` or `cargo build -p hocba-cli`); \
+             skipping the comparison with the command line",
+            cli.display()
+        );
+        None
+    };
+    let Ok(built) = cli.metadata().and_then(|m| m.modified()) else {
+        return skip("is absent");
+    };
+    // The dependency file cargo writes beside the binary: "target: source source ...", with
+    // the spaces inside a path escaped as "\ ".
+    let sources = std::fs::read_to_string(dir.join("hocba.d")).unwrap_or_default();
+    let sources = sources
+        .split_once(": ")
+        .map_or("", |(_, s)| s)
+        .replace("\\ ", "\0");
+    let stale = sources
+        .split_whitespace()
+        .map(|s| PathBuf::from(s.replace('\0', " ")))
+        .filter_map(|s| s.metadata().and_then(|m| m.modified()).ok())
+        .any(|modified| modified > built);
+    if stale {
+        return skip("is older than its sources");
+    }
+    Some(cli)
+}
+
+/// For every file of `fixtures/records/valid/` and `fixtures/records/invalid/`:
+/// `hocba_report_to_json` gives the same JSON, byte for byte, as
+/// `hocba --format json validate FILE` without its `"file"` member, and the same exit status
+/// (0 valid, 1 errors, 2 unreadable); an unreadable file gives the same messages.
+#[test]
+fn report_json_matches_the_command_line() {
+    let Some(cli) = cli() else { return };
+    let exe = compile(&c_source("report_json.c"), Build::Sanitized);
+    let mut files = fixture_files("valid");
+    files.extend(fixture_files("invalid"));
+    files.push(score_of_eleven());
+    files.push(bad_record());
+    let mut mismatches = Vec::new();
+    for file in &files {
+        let mut command = Command::new(&cli);
+        command.args(["--format", "json", "validate"]).arg(file);
+        let by_cli = run(command);
+        let mut command = sanitized(&exe);
+        command.arg(file);
+        let by_c = run(command);
+        if let Err(why) = compare_reports(&by_cli, &by_c) {
+            mismatches.push(format!("{}: {why}", file.display()));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "the C API and the command line differ:\n{}",
+        mismatches.join("\n")
+    );
+}
+
+/// Compares the outputs of `hocba --format json validate FILE` and of `report_json FILE`.
+fn compare_reports(by_cli: &Output, by_c: &Output) -> Result<(), String> {
+    let (cli_code, c_code) = (by_cli.status.code(), by_c.status.code());
+    if !matches!(c_code, Some(0..=2)) {
+        return Err(format!("report_json failed: {}", by_c.status));
+    }
+    if cli_code != c_code {
+        return Err(format!("exit status {cli_code:?} (CLI) != {c_code:?} (C)"));
+    }
+    let mut cli_json: serde_json::Value = serde_json::from_slice(&by_cli.stdout)
+        .map_err(|e| format!("the CLI's output is not JSON: {e}"))?;
+    let object = cli_json
+        .as_object_mut()
+        .ok_or("the CLI's output is not a JSON object")?;
+    let file = object.shift_remove("file");
+    if c_code == Some(2) {
+        // Unreadable: the CLI says "FILE: message"; the C API gives the message.
+        let stderr = String::from_utf8_lossy(&by_c.stderr);
+        let mut lines = stderr.lines();
+        let (en, vi) = (lines.next().unwrap_or(""), lines.next().unwrap_or(""));
+        let error = object
+            .get("error")
+            .ok_or("no \"error\" in the CLI's output")?;
+        let file = file.as_ref().and_then(|f| f.as_str()).unwrap_or("");
+        for (key, c_message) in [("message", en), ("messageVi", vi)] {
+            let cli_message = error[key].as_str().unwrap_or("");
+            let cli_message = cli_message
+                .strip_prefix(file)
+                .and_then(|m| m.strip_prefix(": "))
+                .unwrap_or(cli_message);
+            if c_message.is_empty() || cli_message != c_message {
+                return Err(format!(
+                    "error.{key}: {cli_message:?} (CLI) != {c_message:?} (C)"
+                ));
+            }
+        }
+        return Ok(());
+    }
+    let mut expected =
+        serde_json::to_string_pretty(&cli_json).map_err(|e| format!("re-serialising: {e}"))?;
+    expected.push('\n');
+    if by_c.stdout != expected.as_bytes() {
+        let c = String::from_utf8_lossy(&by_c.stdout);
+        let line = expected
+            .lines()
+            .zip(c.lines())
+            .position(|(a, b)| a != b)
+            .map_or(expected.lines().count().min(c.lines().count()), |i| i);
+        return Err(format!(
+            "the reports differ from line {}:\n  CLI: {:?}\n  C:   {:?}",
+            line + 1,
+            expected.lines().nth(line),
+            c.lines().nth(line)
+        ));
+    }
+    Ok(())
+}
+
+/// `hocba_codes_json` gives the same bytes as `hocba --format json codes`.
+#[test]
+fn codes_json_matches_the_command_line() {
+    let Some(cli) = cli() else { return };
+    let exe = compile(&c_source("report_json.c"), Build::Sanitized);
+    let mut command = Command::new(&cli);
+    command.args(["--format", "json", "codes"]);
+    let by_cli = assert_success(command);
+    let mut command = sanitized(&exe);
+    command.arg("--codes");
+    let by_c = assert_success(command);
+    assert!(
+        by_cli.stdout == by_c.stdout,
+        "hocba_codes_json differs from `hocba --format json codes`"
+    );
+    let list: serde_json::Value = serde_json::from_slice(&by_c.stdout).expect("JSON");
+    assert_eq!(
+        list.as_array().map(Vec::len),
+        Some(hocba_core::rules::codes::ALL.len())
+    );
 }
 
 #[test]
@@ -270,14 +519,8 @@ fn vendor_example_program() {
     let expected = std::fs::read(&json).expect("read the example JSON");
     assert!(output.stdout == expected, "the JSON differs from {json:?}");
 
-    let bad = out_dir().join("bad-record.xml");
-    std::fs::write(
-        &bad,
-        "<HocBa xmlns=\"urn:hocba:tieu-hoc:1\" phienBan=\"1\">\n  <x/>\n",
-    )
-    .expect("write a bad record");
     let mut command = sanitized(&exe);
-    command.arg(&bad);
+    command.arg(bad_record());
     let output = run(command);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -285,17 +528,70 @@ fn vendor_example_program() {
     assert!(output.stdout.is_empty());
 }
 
-/// `docs/c-api.md` shows the vendor example verbatim.
+/// The validation example (`examples/cmake/validate.c`, also printed in `docs/c-api.md`)
+/// prints the findings in Vietnamese, with exit status 0 (valid), 1 (errors) or 2 (unreadable).
 #[test]
-fn guide_shows_the_example_program() {
+fn vendor_validate_example_program() {
+    let (xml, json) = example_record();
+    let exe = compile(
+        &crate_dir().join("examples/cmake/validate.c"),
+        Build::Sanitized,
+    );
+
+    for record in [&xml, &json] {
+        let mut command = sanitized(&exe);
+        command.arg(record);
+        let output = assert_success(command);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(
+            stdout,
+            format!("{}: hợp lệ, 0 phát hiện\n", record.display())
+        );
+    }
+
+    let bad_score = score_of_eleven();
+    let mut command = sanitized(&exe);
+    command.arg(&bad_score);
+    let output = run(command);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(
+            "lỗi namHoc.0.monHoc.0.diem: điểm 11 không phải số nguyên từ 0 đến 10; hãy sửa lại \
+             (score_out_of_range, TT27 Điều 7)\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with(&format!(
+            "{}: không hợp lệ, {} phát hiện\n",
+            bad_score.display(),
+            stdout.lines().count() - 1
+        )),
+        "{stdout}"
+    );
+
+    let mut command = sanitized(&exe);
+    command.arg(bad_record());
+    let output = run(command);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("dòng 2, cột 3: "));
+    assert!(output.stdout.is_empty());
+}
+
+/// `docs/c-api.md` shows the vendor examples verbatim.
+#[test]
+fn guide_shows_the_example_programs() {
     let guide = std::fs::read_to_string(crate_dir().join("../docs/c-api.md"))
         .expect("docs/c-api.md exists");
-    let example = std::fs::read_to_string(crate_dir().join("examples/cmake/main.c"))
-        .expect("examples/cmake/main.c exists");
-    assert!(
-        guide.contains(&format!("```c\n{example}```")),
-        "docs/c-api.md must contain hocba-ffi/examples/cmake/main.c verbatim in a ```c block"
-    );
+    for name in ["main.c", "validate.c"] {
+        let example = std::fs::read_to_string(crate_dir().join("examples/cmake").join(name))
+            .unwrap_or_else(|e| panic!("examples/cmake/{name}: {e}"));
+        assert!(
+            guide.contains(&format!("```c\n{example}```")),
+            "docs/c-api.md must contain hocba-ffi/examples/cmake/{name} verbatim in a ```c block"
+        );
+    }
 }
 
 /// `hocba.pc.in`, filled in for an install prefix holding the header and the static library,

@@ -3,20 +3,29 @@
 //! The private extension module `hocba._hocba`: pyo3 glue over `hocba-core` for the Python
 //! package `hocba` (Học bạ số cấp Tiểu học — Vietnam's digital primary-school record).
 //!
-//! Everything here is glue: parsing, writing and schemas are `hocba-core`'s. The public package
-//! (`python/hocba/__init__.py`) re-exports these names; the stubs are `python/hocba/_hocba.pyi`.
+//! Everything here is glue: parsing, writing, validation and schemas are `hocba-core`'s. The
+//! public package (`python/hocba/__init__.py`) re-exports these names; the stubs are
+//! `python/hocba/_hocba.pyi`.
 //!
 //! Conventions (`design.md`, "Python"):
-//! - `Record` is a frozen class: it is immutable and may be shared between threads.
+//! - `Record`, `Report`, `Finding` and `YearSummary` are frozen classes: immutable, shareable
+//!   between threads. Their getters return fresh Python objects (a `context` dict, a list of
+//!   findings), so changing what a getter returned never changes the object.
 //! - Rust errors become Python exceptions in one place, [`to_py_err`].
-//! - Calls whose cost grows with the input (parsing, writing) release the GIL (`py.detach`).
+//! - Calls whose cost grows with the input (parsing, writing, validating) release the GIL
+//!   (`py.detach`).
 
 use std::borrow::Cow;
 
+use hocba_core::model::YearResult;
+use hocba_core::rules;
 use pyo3::create_exception;
-use pyo3::exceptions::{PyException, PyTypeError};
+use pyo3::exceptions::{PyException, PyIndexError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString, PyTuple, PyType};
+use pyo3::types::{
+    PyBool, PyBytes, PyDict, PyFloat, PyInt, PyIterator, PyList, PyString, PyTuple, PyType,
+};
+use serde_json::{Map, Value};
 
 create_exception!(
     hocba,
@@ -181,12 +190,6 @@ impl Record {
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let quoted = |s: Option<&str>| -> PyResult<String> {
-            match s {
-                Some(s) => Ok(PyString::new(py, s).repr()?.to_cow()?.into_owned()),
-                None => Ok("None".to_owned()),
-            }
-        };
         let id = self.inner.record_id.as_ref().map(|t| t.as_str());
         let name = self
             .inner
@@ -196,9 +199,15 @@ impl Record {
             .map(|t| t.as_str());
         Ok(format!(
             "<Record maDinhDanhHocBa={} hoVaTen={}>",
-            quoted(id)?,
-            quoted(name)?
+            py_repr(py, id)?,
+            py_repr(py, name)?
         ))
+    }
+
+    /// Validates the record against every rule of the catalogue: the same as
+    /// ``hocba.validate(record)``.
+    fn validate(&self, py: Python<'_>) -> Report {
+        validate_record(py, &self.inner)
     }
 
     /// Pickling: ``(Record.from_json, (canonical JSON,))``.
@@ -210,6 +219,568 @@ impl Record {
         let json = slf.get().to_json(py);
         Ok((constructor, PyTuple::new(py, [json])?))
     }
+}
+
+// --- JSON values between Rust and Python --------------------------------------------------------
+
+/// A JSON value as plain Python data, as ``json.loads`` gives it (object keys keep their order).
+fn json_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into_pyobject(py)?.into_any()
+            } else if let Some(u) = n.as_u64() {
+                u.into_pyobject(py)?.into_any()
+            } else {
+                PyFloat::new(py, n.as_f64().unwrap_or(f64::NAN)).into_any()
+            }
+        }
+        Value::String(s) => PyString::new(py, s).into_any(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(json_to_py(py, item)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(map) => map_to_py(py, map)?.into_any(),
+    })
+}
+
+/// A JSON object as a Python dict, in key order.
+fn map_to_py<'py>(py: Python<'py>, map: &Map<String, Value>) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    for (key, value) in map {
+        dict.set_item(key, json_to_py(py, value)?)?;
+    }
+    Ok(dict)
+}
+
+/// A JSON object (as `Serialize` gives it) as a Python dict.
+fn object_to_py<'py>(py: Python<'py>, value: Value) -> PyResult<Bound<'py, PyDict>> {
+    match value {
+        Value::Object(map) => map_to_py(py, &map),
+        _ => Err(PyValueError::new_err("internal error: not a JSON object")),
+    }
+}
+
+/// Plain Python data (``None``, ``bool``, ``int``, ``float``, ``str``, ``list``, ``tuple``,
+/// ``dict`` with ``str`` keys) as a JSON value. Floats are taken exactly, not re-read from text.
+fn py_to_json(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
+    if obj.is_none() {
+        Ok(Value::Null)
+    } else if let Ok(b) = obj.cast::<PyBool>() {
+        Ok(Value::Bool(b.is_true()))
+    } else if let Ok(i) = obj.cast::<PyInt>() {
+        match i.extract::<i64>() {
+            Ok(v) => Ok(Value::from(v)),
+            Err(_) => Ok(Value::from(i.extract::<u64>()?)),
+        }
+    } else if let Ok(f) = obj.cast::<PyFloat>() {
+        serde_json::Number::from_f64(f.value())
+            .map(Value::Number)
+            .ok_or_else(|| PyValueError::new_err("NaN and infinity are not JSON numbers"))
+    } else if let Ok(s) = obj.cast::<PyString>() {
+        Ok(Value::String(s.to_cow()?.into_owned()))
+    } else if let Ok(list) = obj.cast::<PyList>() {
+        list.iter().map(|item| py_to_json(&item)).collect()
+    } else if let Ok(tuple) = obj.cast::<PyTuple>() {
+        tuple.iter().map(|item| py_to_json(&item)).collect()
+    } else if let Ok(dict) = obj.cast::<PyDict>() {
+        let mut map = Map::new();
+        for (key, value) in dict.iter() {
+            let key = key
+                .cast::<PyString>()
+                .map_err(|_| PyTypeError::new_err("a JSON object's keys must be str"))?;
+            map.insert(key.to_cow()?.into_owned(), py_to_json(&value)?);
+        }
+        Ok(Value::Object(map))
+    } else {
+        Err(PyTypeError::new_err(format!(
+            "{} is not JSON data",
+            obj.get_type().name()?
+        )))
+    }
+}
+
+// --- Reading a report back from its JSON (unpickling) -------------------------------------------
+
+/// The error of a dict that is not (part of) a validation report.
+fn not_a_report(what: impl std::fmt::Display) -> PyErr {
+    PyValueError::new_err(format!("not a validation report: {what}"))
+}
+
+/// The members of `value`, an object with exactly `keys`.
+fn members<'a>(value: &'a Value, what: &str, keys: &[&str]) -> PyResult<&'a Map<String, Value>> {
+    let map = value
+        .as_object()
+        .ok_or_else(|| not_a_report(format!("{what} is not an object")))?;
+    if map.len() != keys.len() || !keys.iter().all(|k| map.contains_key(*k)) {
+        return Err(not_a_report(format!(
+            "{what} must have exactly the keys {}",
+            keys.join(", ")
+        )));
+    }
+    Ok(map)
+}
+
+/// The string member `key` (`None` when it is `null` and `nullable`).
+fn string_member<'a>(
+    map: &'a Map<String, Value>,
+    key: &str,
+    nullable: bool,
+) -> PyResult<Option<&'a str>> {
+    match map.get(key) {
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(Value::Null) if nullable => Ok(None),
+        _ => Err(not_a_report(format!("{key} is not a string"))),
+    }
+}
+
+fn required_string<'a>(map: &'a Map<String, Value>, key: &str) -> PyResult<&'a str> {
+    string_member(map, key, false)?.ok_or_else(|| not_a_report(format!("{key} is missing")))
+}
+
+const FINDING_KEYS: [&str; 7] = [
+    "code",
+    "severity",
+    "path",
+    "message",
+    "messageVi",
+    "clause",
+    "context",
+];
+
+fn finding_from_json(value: &Value) -> PyResult<rules::Finding> {
+    let m = members(value, "a finding", &FINDING_KEYS)?;
+    let name = required_string(m, "code")?;
+    let code = rules::codes::find(name)
+        .ok_or_else(|| not_a_report(format!("{name:?} is not a finding code")))?;
+    if required_string(m, "severity")? != code.severity.as_str() {
+        return Err(not_a_report(format!(
+            "the severity of {name} is {}",
+            code.severity.as_str()
+        )));
+    }
+    if required_string(m, "clause")? != code.clause {
+        return Err(not_a_report(format!(
+            "the clause of {name} is {:?}",
+            code.clause
+        )));
+    }
+    let context = m["context"]
+        .as_object()
+        .ok_or_else(|| not_a_report("context is not an object"))?
+        .clone();
+    Ok(rules::Finding {
+        code: code.code,
+        severity: code.severity,
+        path: required_string(m, "path")?.to_owned(),
+        message: required_string(m, "message")?.to_owned(),
+        message_vi: required_string(m, "messageVi")?.to_owned(),
+        clause: code.clause,
+        context,
+    })
+}
+
+fn year_from_json(value: &Value) -> PyResult<rules::YearSummary> {
+    let m = members(value, "a year", &["schoolYear", "grade", "derivedResult"])?;
+    let grade = match &m["grade"] {
+        Value::Null => None,
+        v => Some(
+            v.as_i64()
+                .ok_or_else(|| not_a_report("grade is not an integer"))?,
+        ),
+    };
+    let derived_result = match string_member(m, "derivedResult", true)? {
+        None => None,
+        Some(s) => Some(
+            Some(YearResult::parse(s))
+                .filter(|r| r.is_known() && r.as_str() == s)
+                .ok_or_else(|| not_a_report(format!("{s:?} is not a year-end result")))?,
+        ),
+    };
+    Ok(rules::YearSummary {
+        school_year: string_member(m, "schoolYear", true)?.map(str::to_owned),
+        grade,
+        derived_result,
+    })
+}
+
+fn report_from_json(value: &Value) -> PyResult<rules::Report> {
+    let m = members(value, "the report", &["valid", "years", "findings"])?;
+    let valid = m["valid"]
+        .as_bool()
+        .ok_or_else(|| not_a_report("valid is not a bool"))?;
+    let list = |key: &str| {
+        m[key]
+            .as_array()
+            .ok_or_else(|| not_a_report(format!("{key} is not a list")))
+    };
+    Ok(rules::Report {
+        valid,
+        years: list("years")?
+            .iter()
+            .map(year_from_json)
+            .collect::<PyResult<_>>()?,
+        findings: list("findings")?
+            .iter()
+            .map(finding_from_json)
+            .collect::<PyResult<_>>()?,
+    })
+}
+
+/// Pickling support: `(cls._from_dict, (self.to_dict(),))`.
+fn reduce_via_dict<'py>(
+    obj: &Bound<'py, PyAny>,
+    dict: Bound<'py, PyDict>,
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+    let constructor = obj.get_type().getattr("_from_dict")?;
+    Ok((constructor, PyTuple::new(obj.py(), [dict])?))
+}
+
+/// Quotes an optional string as Python's ``repr`` does.
+fn py_repr(py: Python<'_>, s: Option<&str>) -> PyResult<String> {
+    match s {
+        Some(s) => Ok(PyString::new(py, s).repr()?.to_cow()?.into_owned()),
+        None => Ok("None".to_owned()),
+    }
+}
+
+// --- Validation ---------------------------------------------------------------------------------
+
+/// Runs the rule engine with the GIL released.
+fn validate_record(py: Python<'_>, record: &hocba_core::Record) -> Report {
+    Report {
+        inner: py.detach(|| rules::validate(record)),
+    }
+}
+
+/// Báo cáo kiểm tra — the validation report of one record.
+///
+/// ``valid`` is true when no finding has severity ``"error"``. ``findings`` are in document order
+/// of their paths, then code; ``years`` summarise each school year. ``len(report)`` is the number
+/// of findings and iterating a report gives them (so test ``report.valid``, not ``bool(report)``).
+/// Immutable; reports compare equal when their content is, and pickle through ``to_dict``.
+#[pyclass(frozen, eq, module = "hocba")]
+#[derive(Debug, PartialEq)]
+pub struct Report {
+    inner: rules::Report,
+}
+
+impl Report {
+    fn with_severity(&self, severity: rules::Severity) -> Vec<Finding> {
+        self.inner
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .map(Finding::from_core)
+            .collect()
+    }
+}
+
+#[pymethods]
+impl Report {
+    /// True when no finding has severity ``"error"``.
+    #[getter]
+    fn valid(&self) -> bool {
+        self.inner.valid
+    }
+
+    /// One summary per school year, in record order.
+    #[getter]
+    fn years(&self) -> Vec<YearSummary> {
+        self.inner
+            .years
+            .iter()
+            .map(|y| YearSummary { inner: y.clone() })
+            .collect()
+    }
+
+    /// Every finding, in document order of their paths, then code (a new list on each access).
+    #[getter]
+    fn findings(&self) -> Vec<Finding> {
+        self.inner.findings.iter().map(Finding::from_core).collect()
+    }
+
+    /// The findings of severity ``"error"``, in order.
+    #[getter]
+    fn errors(&self) -> Vec<Finding> {
+        self.with_severity(rules::Severity::Error)
+    }
+
+    /// The findings of severity ``"warning"``, in order.
+    #[getter]
+    fn warnings(&self) -> Vec<Finding> {
+        self.with_severity(rules::Severity::Warning)
+    }
+
+    /// The report as plain Python data, keyed as ``format.md``'s report (the CLI's JSON without
+    /// ``file``): ``valid``, ``years`` and ``findings``.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        object_to_py(py, self.inner.to_json_value())
+    }
+
+    /// The report as JSON (two-space indentation, a final newline): ``to_dict`` as text.
+    fn to_json(&self) -> String {
+        format!("{:#}\n", self.inner.to_json_value())
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.findings.len()
+    }
+
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyIterator>> {
+        PyList::new(py, self.findings())?.try_iter()
+    }
+
+    fn __repr__(&self) -> String {
+        let title = |b: bool| if b { "True" } else { "False" };
+        format!(
+            "<Report valid={} years={} errors={} warnings={}>",
+            title(self.inner.valid),
+            self.inner.years.len(),
+            self.inner.count(rules::Severity::Error),
+            self.inner.count(rules::Severity::Warning),
+        )
+    }
+
+    /// Rebuilds a report from ``to_dict()`` (private: the unpickling constructor).
+    ///
+    /// Raises ``ValueError`` when the dict is not a validation report.
+    #[classmethod]
+    fn _from_dict(_cls: &Bound<'_, PyType>, d: &Bound<'_, PyDict>) -> PyResult<Self> {
+        Ok(Report {
+            inner: report_from_json(&py_to_json(d.as_any())?)?,
+        })
+    }
+
+    /// Pickling: ``(Report._from_dict, (self.to_dict(),))``.
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        reduce_via_dict(slf.as_any(), slf.get().to_dict(py)?)
+    }
+}
+
+/// Phát hiện — one finding: a rule the record breaks, where, and what to do.
+///
+/// Immutable; findings compare equal when their content is, and pickle through ``to_dict``.
+#[pyclass(frozen, eq, module = "hocba")]
+#[derive(Debug, PartialEq)]
+pub struct Finding {
+    inner: rules::Finding,
+}
+
+impl Finding {
+    fn from_core(inner: &rules::Finding) -> Self {
+        Finding {
+            inner: inner.clone(),
+        }
+    }
+}
+
+#[pymethods]
+impl Finding {
+    /// The stable code (``rules.md``), e.g. ``"score_out_of_range"``.
+    #[getter]
+    fn code(&self) -> &'static str {
+        self.inner.code
+    }
+
+    /// ``"error"`` (the record is not valid) or ``"warning"``.
+    #[getter]
+    fn severity(&self) -> &'static str {
+        self.inner.severity.as_str()
+    }
+
+    /// The offending field: wire names and list indexes, dot-separated
+    /// (``"namHoc.0.monHoc.1.diem"``).
+    #[getter]
+    fn path(&self) -> &str {
+        &self.inner.path
+    }
+
+    /// What is wrong and what to do, in English.
+    #[getter]
+    fn message(&self) -> &str {
+        &self.inner.message
+    }
+
+    /// What is wrong and what to do, in Vietnamese.
+    #[getter]
+    fn message_vi(&self) -> &str {
+        &self.inner.message_vi
+    }
+
+    /// The clause the rule implements (the source column of ``rules.md``).
+    #[getter]
+    fn clause(&self) -> &'static str {
+        self.inner.clause
+    }
+
+    /// The values involved, as plain Python data (a new dict on each access).
+    #[getter]
+    fn context<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        map_to_py(py, &self.inner.context)
+    }
+
+    /// The finding as plain Python data, keyed as in the report: ``code``, ``severity``,
+    /// ``path``, ``message``, ``messageVi``, ``clause``, ``context``.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        object_to_py(py, serde_json::to_value(&self.inner).unwrap_or(Value::Null))
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "<Finding {} {} at {}>",
+            self.inner.severity.as_str(),
+            self.inner.code,
+            py_repr(py, Some(&self.inner.path))?
+        ))
+    }
+
+    /// Rebuilds a finding from ``to_dict()`` (private: the unpickling constructor).
+    ///
+    /// Raises ``ValueError`` when the dict is not a finding of the catalogue.
+    #[classmethod]
+    fn _from_dict(_cls: &Bound<'_, PyType>, d: &Bound<'_, PyDict>) -> PyResult<Self> {
+        Ok(Finding {
+            inner: finding_from_json(&py_to_json(d.as_any())?)?,
+        })
+    }
+
+    /// Pickling: ``(Finding._from_dict, (self.to_dict(),))``.
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        reduce_via_dict(slf.as_any(), slf.get().to_dict(py)?)
+    }
+}
+
+/// What the rules derive for one school year.
+///
+/// Immutable; summaries compare equal when their content is, and pickle through ``to_dict``.
+#[pyclass(frozen, eq, module = "hocba")]
+#[derive(Debug, PartialEq)]
+pub struct YearSummary {
+    inner: rules::YearSummary,
+}
+
+#[pymethods]
+impl YearSummary {
+    /// The school year as written (``"2024-2025"``), or ``None`` when absent.
+    #[getter]
+    fn school_year(&self) -> Option<&str> {
+        self.inner.school_year.as_deref()
+    }
+
+    /// The grade when it is a whole number, else ``None``.
+    #[getter]
+    fn grade(&self) -> Option<i64> {
+        self.inner.grade
+    }
+
+    /// The Article 9 result derived from the assessments (``"HTXS"``, ``"HTT"``, ``"HT"`` or
+    /// ``"CHT"``), whatever was entered; ``None`` when the year is exempt or its grade is not 1–5.
+    #[getter]
+    fn derived_result(&self) -> Option<&str> {
+        self.inner.derived_result.as_ref().map(|r| r.as_str())
+    }
+
+    /// The summary as plain Python data, keyed as in the report: ``schoolYear``, ``grade``,
+    /// ``derivedResult``.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        object_to_py(py, serde_json::to_value(&self.inner).unwrap_or(Value::Null))
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "<YearSummary school_year={} grade={} derived_result={}>",
+            py_repr(py, self.school_year())?,
+            self.inner
+                .grade
+                .map_or_else(|| "None".to_owned(), |g| g.to_string()),
+            py_repr(py, self.derived_result())?
+        ))
+    }
+
+    /// Rebuilds a summary from ``to_dict()`` (private: the unpickling constructor).
+    ///
+    /// Raises ``ValueError`` when the dict is not a year summary.
+    #[classmethod]
+    fn _from_dict(_cls: &Bound<'_, PyType>, d: &Bound<'_, PyDict>) -> PyResult<Self> {
+        Ok(YearSummary {
+            inner: year_from_json(&py_to_json(d.as_any())?)?,
+        })
+    }
+
+    /// Pickling: ``(YearSummary._from_dict, (self.to_dict(),))``.
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        reduce_via_dict(slf.as_any(), slf.get().to_dict(py)?)
+    }
+}
+
+/// Validates a record against every rule of the catalogue (Circular 27/2020/TT-BGDĐT and format
+/// v1). Never raises for a record; the GIL is released while the rules run.
+#[pyfunction]
+fn validate(py: Python<'_>, record: PyRef<'_, Record>) -> Report {
+    validate_record(py, &record.inner)
+}
+
+/// The year-end result Article 9 derives for the school year at index ``year`` (negative indexes
+/// count from the end, as for a list): ``"HTXS"``, ``"HTT"``, ``"HT"`` or ``"CHT"``, or ``None``
+/// when the year is exempt or its grade is not 1–5.
+///
+/// Raises ``IndexError`` when the record has no school year at that index.
+#[pyfunction]
+#[pyo3(signature = (record, year = 0))]
+fn derive_result(record: PyRef<'_, Record>, year: isize) -> PyResult<Option<String>> {
+    let years = &record.inner.years;
+    let index = if year < 0 {
+        isize::try_from(years.len())
+            .ok()
+            .and_then(|n| n.checked_add(year))
+    } else {
+        Some(year)
+    };
+    let school_year = index
+        .and_then(|i| usize::try_from(i).ok())
+        .and_then(|i| years.get(i))
+        .ok_or_else(|| {
+            PyIndexError::new_err(format!(
+                "school year index {year} out of range: the record has {} school years",
+                years.len()
+            ))
+        })?;
+    Ok(rules::derive_result(school_year).map(|r| r.as_str().to_owned()))
+}
+
+/// The catalogue of finding codes, in the order of ``rules.md``: one dict per code with
+/// ``code``, ``severity``, ``clause``, ``topic`` and the message templates ``message`` (English)
+/// and ``messageVi`` (Vietnamese), whose ``{name}`` placeholders are the finding's ``context``
+/// values (``{path}`` its path).
+#[pyfunction]
+fn codes(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
+    let list = PyList::empty(py);
+    for code in rules::codes::ALL {
+        let d = PyDict::new(py);
+        d.set_item("code", code.code)?;
+        d.set_item("severity", code.severity.as_str())?;
+        d.set_item("clause", code.clause)?;
+        d.set_item("topic", code.topic)?;
+        d.set_item("message", code.en)?;
+        d.set_item("messageVi", code.vi)?;
+        list.append(d)?;
+    }
+    Ok(list)
 }
 
 /// The JSON Schema (draft 2020-12) of record format v1.
@@ -228,7 +799,10 @@ fn xsd() -> &'static str {
 #[pymodule]
 mod _hocba {
     #[pymodule_export]
-    use super::{json_schema, xsd, HocbaError, ParseError, Record};
+    use super::{
+        codes, derive_result, json_schema, validate, xsd, Finding, HocbaError, ParseError, Record,
+        Report, YearSummary,
+    };
 
     use pyo3::prelude::*;
 

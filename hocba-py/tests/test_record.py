@@ -64,7 +64,20 @@ def test_version_matches_cargo() -> None:
 
 
 def test_public_names() -> None:
-    expected = {"HocbaError", "ParseError", "Record", "__version__", "json_schema", "xsd"}
+    expected = {
+        "Finding",
+        "HocbaError",
+        "ParseError",
+        "Record",
+        "Report",
+        "YearSummary",
+        "__version__",
+        "codes",
+        "derive_result",
+        "json_schema",
+        "validate",
+        "xsd",
+    }
     assert set(hocba.__all__) == expected
     for name in hocba.__all__:
         assert getattr(hocba, name) is getattr(hocba._hocba, name)

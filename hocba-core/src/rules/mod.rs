@@ -176,5 +176,6 @@ pub(crate) fn blank(t: Option<&str>) -> bool {
 /// `không` ("none"), matched case-insensitively after trimming.
 pub(crate) fn is_khong(s: &str) -> bool {
     let t = s.trim();
-    t == "không" || t.to_lowercase() == "không"
+    // "không" in any case is 6 bytes of UTF-8 (NFC): only those need lower-casing.
+    t.len() == "không".len() && (t == "không" || t.to_lowercase() == "không")
 }

@@ -131,7 +131,12 @@ fn completes(r: &YearResult) -> Option<bool> {
 pub(crate) fn check(y: &YearCtx<'_>, out: &mut Findings) {
     let year = y.year;
     let entered = year.result.as_ref().filter(|r| r.is_known());
-    if let (Some(e), Some(d)) = (entered, derive(year, true)) {
+    // result_mismatch always compares (rules.md): even an entered value outside the code list.
+    let written = year
+        .result
+        .as_ref()
+        .filter(|r| !r.as_str().trim().is_empty());
+    if let (Some(e), Some(d)) = (written, derive(year, true)) {
         if *e != d {
             out.push(
                 &c::RESULT_MISMATCH,

@@ -5,6 +5,7 @@
 //! ones, unknown elements and attributes, and inputs over [`ReadOptions::max_bytes`]. Its errors
 //! carry the line and column and say what was expected.
 
+mod lex;
 pub mod names;
 mod read;
 mod write;

@@ -1,9 +1,8 @@
 //! The XML reader: quick-xml events → [`Record`], strict about structure, lenient about values.
 
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::ResolveResult;
-use quick_xml::NsReader;
+use std::borrow::Cow;
 
+use super::lex::{self, Lexer, Tok};
 use super::names;
 use crate::error::{InputFormat, ParseError, ParseErrorKind as K, Position, Result};
 use crate::model::*;
@@ -74,31 +73,53 @@ struct Child {
     name: &'static str,
 }
 
+/// One step of the reader: a token with its namespace resolved and its end tag matched.
+enum Ev<'i> {
+    Start {
+        qname: &'i str,
+        local: &'i str,
+        ours: bool,
+    },
+    End,
+    Text(&'i str),
+    CData(&'i str),
+    Comment,
+    Decl(&'i str),
+    DocType,
+    Eof,
+}
+
 struct Cursor<'i> {
     input: &'i [u8],
-    r: NsReader<&'i [u8]>,
+    lex: Lexer<'i>,
     /// Offset of the input's text within `input` (the BOM's length).
     base: usize,
     /// Offset where the last event started.
     event_start: usize,
     /// Scratch buffer for text content.
     buf: String,
+    /// Open elements: qualified name and the namespace scope depth when opened.
+    open: Vec<(&'i str, usize)>,
+    /// Namespace bindings in scope: prefix (`""` for the default) and URI.
+    ns: Vec<(&'i str, Cow<'i, str>)>,
+    /// The attributes (other than namespace declarations) of the last start tag.
+    attrs: Vec<(&'i str, Cow<'i, str>)>,
+    /// An empty element (`<a/>`) owes its end.
+    pending_end: bool,
 }
 
 impl<'i> Cursor<'i> {
     fn new(input: &'i [u8], text: &'i str, base: usize) -> Self {
-        let mut r = NsReader::from_reader(text.as_bytes());
-        let cfg = r.config_mut();
-        cfg.expand_empty_elements = true;
-        cfg.check_end_names = true;
-        cfg.check_comments = true;
-        cfg.trim_text(false);
         Cursor {
             input,
-            r,
+            lex: Lexer::new(text),
             base,
             event_start: 0,
             buf: String::new(),
+            open: Vec::with_capacity(8),
+            ns: Vec::with_capacity(4),
+            attrs: Vec::new(),
+            pending_end: false,
         }
     }
 
@@ -116,57 +137,116 @@ impl<'i> Cursor<'i> {
     }
 
     fn pos(&self) -> usize {
-        usize::try_from(self.r.buffer_position()).unwrap_or(usize::MAX)
+        self.lex.pos()
     }
 
-    /// The next event, with quick-xml's errors turned into ours.
-    fn event(&mut self) -> Result<(bool, Event<'i>)> {
-        self.event_start = self.pos();
-        match self.r.read_resolved_event() {
-            Ok((ns, ev)) => {
-                let ours = matches!(ns, ResolveResult::Bound(n) if n.as_ref() == names::NAMESPACE);
-                Ok((ours, ev))
+    /// The next event, with end tags matched and namespaces resolved.
+    fn event(&mut self) -> Result<Ev<'i>> {
+        if self.pending_end {
+            self.pending_end = false;
+            if let Some((_, scope)) = self.open.pop() {
+                self.ns.truncate(scope);
             }
-            Err(e) => {
-                let at = usize::try_from(self.r.error_position()).unwrap_or(self.event_start);
-                let kind = match &e {
-                    quick_xml::Error::Syntax(_) if self.pos() >= self.input.len() - self.base => {
-                        K::UnexpectedEof
-                    }
-                    _ => K::Syntax(e.to_string()),
-                };
-                Err(self.err_at(kind, at))
-            }
+            return Ok(Ev::End);
         }
+        self.event_start = self.lex.pos();
+        let tok = self.lex.next().map_err(|(k, at)| self.err_at(k, at))?;
+        Ok(match tok {
+            Tok::Start { name, attrs, empty } => {
+                let scope = self.ns.len();
+                let attr_base = self.event_start + 1 + name.len();
+                let parsed =
+                    lex::attributes(attrs).map_err(|(k, at)| self.err_at(k, attr_base + at))?;
+                self.attrs.clear();
+                for (k, v) in parsed {
+                    if k == "xmlns" {
+                        self.ns.push(("", v));
+                    } else if let Some(prefix) = k.strip_prefix("xmlns:") {
+                        self.ns.push((prefix, v));
+                    } else {
+                        self.attrs.push((k, v));
+                    }
+                }
+                let (prefix, local) = name.split_once(':').unwrap_or(("", name));
+                let ours = self
+                    .ns
+                    .iter()
+                    .rev()
+                    .find(|(p, _)| *p == prefix)
+                    .is_some_and(|(_, uri)| uri == names::NAMESPACE);
+                self.open.push((name, scope));
+                self.pending_end = empty;
+                Ev::Start {
+                    qname: name,
+                    local,
+                    ours,
+                }
+            }
+            Tok::End(name) => match self.open.pop() {
+                Some((open, scope)) if open == name => {
+                    self.ns.truncate(scope);
+                    Ev::End
+                }
+                Some((open, _)) => {
+                    return Err(self.err(K::Syntax(format!("expected </{open}>, found </{name}>"))))
+                }
+                None => return Err(self.err(K::Syntax(format!("unexpected end tag </{name}>")))),
+            },
+            Tok::Text(t) => Ev::Text(t),
+            Tok::CData(t) => Ev::CData(t),
+            Tok::Comment | Tok::Pi => Ev::Comment,
+            Tok::Decl(d) => Ev::Decl(d),
+            Tok::DocType => Ev::DocType,
+            Tok::Eof => {
+                if self.open.is_empty() {
+                    Ev::Eof
+                } else {
+                    return Err(self.err(K::UnexpectedEof));
+                }
+            }
+        })
+    }
+
+    /// The namespace URI bound to the prefix of `qname`, for messages.
+    fn namespace_of(&self, qname: &str) -> Option<String> {
+        let prefix = qname.split_once(':').map_or("", |(p, _)| p);
+        self.ns
+            .iter()
+            .rev()
+            .find(|(p, _)| *p == prefix)
+            .map(|(_, u)| u.to_string())
+            .filter(|u| !u.is_empty())
     }
 
     fn read_document(&mut self) -> Result<Record> {
-        // Prolog: declaration, comments, processing instructions, white space.
+        let mut first = true;
         loop {
-            let (ours, ev) = self.event()?;
+            let ev = self.event()?;
             match ev {
-                Event::Decl(d) => {
-                    if let Some(Ok(enc)) = d.encoding() {
-                        if !enc.eq_ignore_ascii_case("utf-8") && !enc.eq_ignore_ascii_case("utf8") {
-                            return Err(self.err(K::UnsupportedEncoding {
-                                encoding: enc.into_owned(),
-                            }));
-                        }
+                Ev::Decl(d) => {
+                    if !first {
+                        return Err(
+                            self.err(K::Syntax("the XML declaration must come first".into()))
+                        );
                     }
+                    self.check_declaration(d)?;
                 }
-                Event::Comment(_) | Event::PI(_) => {}
-                Event::Text(t) if is_blank(&t) => {}
-                Event::DocType(_) => return Err(self.err(K::DoctypeNotAllowed)),
-                Event::Start(s) => {
-                    let record = self.read_root(ours, &s)?;
+                Ev::Comment => {}
+                Ev::Text(t) if is_blank(t) => {}
+                Ev::DocType => return Err(self.err(K::DoctypeNotAllowed)),
+                Ev::Start { qname, local, ours } => {
+                    let record = self.read_root(qname, local, ours)?;
                     self.read_epilog()?;
                     return Ok(record);
                 }
-                Event::Eof => return Err(self.err(K::UnexpectedEof)),
-                Event::GeneralRef(r) => {
-                    return Err(self.err(K::EntityNotAllowed {
-                        name: r.to_string(),
-                    }))
+                Ev::Eof => return Err(self.err(K::UnexpectedEof)),
+                Ev::Text(t) if t.trim_start().starts_with('&') => {
+                    let name = t.trim_start()[1..]
+                        .split(';')
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned();
+                    return Err(self.err(K::EntityNotAllowed { name }));
                 }
                 _ => {
                     return Err(self.err(K::WrongRoot {
@@ -174,48 +254,68 @@ impl<'i> Cursor<'i> {
                     }))
                 }
             }
+            first = false;
         }
+    }
+
+    fn check_declaration(&self, d: &str) -> Result<()> {
+        let attrs =
+            lex::attributes(d).map_err(|(k, at)| self.err_at(k, self.event_start + 5 + at))?;
+        for (k, v) in attrs {
+            match k {
+                "version" if v != "1.0" => {
+                    return Err(self.err(K::Syntax(format!(
+                        "XML version {v} is not supported; records are XML 1.0"
+                    ))))
+                }
+                "encoding"
+                    if !v.eq_ignore_ascii_case("utf-8") && !v.eq_ignore_ascii_case("utf8") =>
+                {
+                    return Err(self.err(K::UnsupportedEncoding {
+                        encoding: v.into_owned(),
+                    }))
+                }
+                "version" | "encoding" | "standalone" => {}
+                other => {
+                    return Err(self.err(K::Syntax(format!(
+                        "unknown pseudo-attribute '{other}' in the XML declaration"
+                    ))))
+                }
+            }
+        }
+        Ok(())
     }
 
     fn read_epilog(&mut self) -> Result<()> {
         loop {
-            let (_, ev) = self.event()?;
-            match ev {
-                Event::Eof => return Ok(()),
-                Event::Comment(_) | Event::PI(_) => {}
-                Event::Text(t) if is_blank(&t) => {}
-                Event::DocType(_) => return Err(self.err(K::DoctypeNotAllowed)),
+            match self.event()? {
+                Ev::Eof => return Ok(()),
+                Ev::Comment => {}
+                Ev::Text(t) if is_blank(t) => {}
+                Ev::DocType => return Err(self.err(K::DoctypeNotAllowed)),
                 _ => return Err(self.err(K::TrailingContent)),
             }
         }
     }
 
-    fn read_root(&mut self, ours: bool, start: &BytesStart<'_>) -> Result<Record> {
-        let local = start.local_name().as_ref().to_owned();
+    fn read_root(&mut self, qname: &str, local: &str, ours: bool) -> Result<Record> {
         if local != names::ROOT {
             return Err(self.err(K::WrongRoot {
-                found: format!("<{local}>"),
+                found: format!("<{qname}>"),
             }));
         }
         if !ours {
-            let found = match self.r.resolver().resolve_element(start.name()).0 {
-                ResolveResult::Bound(n) => Some(n.as_ref().to_owned()),
-                _ => None,
-            };
-            return Err(self.err(K::WrongNamespace { found }));
+            return Err(self.err(K::WrongNamespace {
+                found: self.namespace_of(qname),
+            }));
         }
         let mut version = None;
-        for attr in start.attributes() {
-            let attr = attr.map_err(|e| self.err(K::Syntax(e.to_string())))?;
-            let key = attr.key.as_ref();
-            if key == "xmlns" || key.starts_with("xmlns:") {
-                continue;
-            }
-            if key == "phienBan" {
-                version = Some(attr.value.trim().to_owned());
+        for (k, v) in &self.attrs {
+            if *k == "phienBan" {
+                version = Some(v.trim().to_owned());
             } else {
                 return Err(self.err(K::UnexpectedAttribute {
-                    name: key.to_owned(),
+                    name: (*k).to_owned(),
                     element: names::ROOT.into(),
                 }));
             }
@@ -235,42 +335,43 @@ impl<'i> Cursor<'i> {
         allowed: &'static [&'static str],
     ) -> Result<Option<Child>> {
         loop {
-            let (ours, ev) = self.event()?;
-            match ev {
-                Event::Start(s) => {
-                    let local = s.local_name();
-                    let known = allowed.iter().copied().find(|a| *a == local.as_ref());
+            match self.event()? {
+                Ev::Start { qname, local, ours } => {
+                    let known = allowed.iter().copied().find(|a| *a == local);
                     if !ours && known.is_some() {
-                        let namespace = match self.r.resolver().resolve_element(s.name()).0 {
-                            ResolveResult::Bound(n) => Some(n.as_ref().to_owned()),
-                            _ => None,
-                        };
                         return Err(self.err(K::ForeignElement {
-                            name: s.name().as_ref().to_owned(),
-                            namespace,
+                            name: qname.to_owned(),
+                            namespace: self.namespace_of(qname),
                         }));
                     }
                     let Some(name) = known.filter(|_| ours) else {
-                        let shown = s.name().as_ref().to_owned();
                         return Err(self.err(K::UnknownElement {
-                            name: shown,
+                            name: qname.to_owned(),
                             parent: parent.into(),
                             expected: allowed.to_vec(),
                         }));
                     };
-                    self.check_no_attributes(&s, name)?;
+                    if let Some((k, _)) = self.attrs.first() {
+                        return Err(self.err(K::UnexpectedAttribute {
+                            name: (*k).to_owned(),
+                            element: name.into(),
+                        }));
+                    }
                     return Ok(Some(Child { name }));
                 }
-                Event::End(_) => return Ok(None),
-                Event::Text(t) if is_blank(&t) => {}
-                Event::Comment(_) | Event::PI(_) => {}
-                Event::CData(c) if c.trim().is_empty() => {}
-                Event::Eof => return Err(self.err(K::UnexpectedEof)),
-                Event::DocType(_) => return Err(self.err(K::DoctypeNotAllowed)),
-                Event::GeneralRef(r) if !is_known_ref(&r) => {
-                    return Err(self.err(K::EntityNotAllowed {
-                        name: r.to_string(),
-                    }))
+                Ev::End => return Ok(None),
+                Ev::Text(t) if is_blank(t) => {}
+                Ev::CData(t) if is_blank(t) => {}
+                Ev::Comment => {}
+                Ev::Eof => return Err(self.err(K::UnexpectedEof)),
+                Ev::DocType => return Err(self.err(K::DoctypeNotAllowed)),
+                Ev::Text(t) if t.trim_start().starts_with('&') => {
+                    // An entity where only elements may stand: say which entity.
+                    let at = self.event_start + (t.len() - t.trim_start().len());
+                    lex::decode(t.trim()).map_err(|(k, off)| self.err_at(k, at + off))?;
+                    return Err(self.err(K::UnexpectedText {
+                        element: parent.into(),
+                    }));
                 }
                 _ => {
                     return Err(self.err(K::UnexpectedText {
@@ -281,64 +382,45 @@ impl<'i> Cursor<'i> {
         }
     }
 
-    fn check_no_attributes(&self, s: &BytesStart<'_>, element: &str) -> Result<()> {
-        for attr in s.attributes() {
-            let attr = attr.map_err(|e| self.err(K::Syntax(e.to_string())))?;
-            let key = attr.key.as_ref();
-            if key == "xmlns" || key.starts_with("xmlns:") {
-                continue;
-            }
-            return Err(self.err(K::UnexpectedAttribute {
-                name: key.to_owned(),
-                element: element.into(),
-            }));
-        }
-        Ok(())
-    }
-
     /// The text content of the element just opened, up to its end tag (normalised, NFC).
     fn raw_text(&mut self, element: &str) -> Result<String> {
         self.buf.clear();
         let start = self.pos();
         loop {
-            let (_, ev) = self.event()?;
-            match ev {
-                Event::Text(t) => self.buf.push_str(&t.xml10_content()),
-                Event::CData(c) => self.buf.push_str(&c.xml10_content()),
-                Event::GeneralRef(r) => {
-                    let ch = match r.resolve_char_ref() {
-                        Ok(Some(ch)) => ch,
-                        Ok(None) => match &*r {
-                            "lt" => '<',
-                            "gt" => '>',
-                            "amp" => '&',
-                            "quot" => '"',
-                            "apos" => '\'',
-                            other => {
-                                return Err(self.err(K::EntityNotAllowed { name: other.into() }))
-                            }
-                        },
-                        Err(e) => return Err(self.err(K::Syntax(e.to_string()))),
-                    };
-                    self.buf.push(ch);
+            match self.event()? {
+                Ev::Text(t) => {
+                    let at = self.event_start;
+                    match lex::decode(t) {
+                        Ok(s) => self.buf.push_str(&s),
+                        Err((K::IllegalCharacter { character, .. }, off)) => {
+                            return Err(self.err_at(
+                                K::IllegalCharacter {
+                                    element: element.into(),
+                                    character,
+                                },
+                                at + off,
+                            ))
+                        }
+                        Err((k, off)) => return Err(self.err_at(k, at + off)),
+                    }
                 }
-                Event::Comment(_) | Event::PI(_) => {}
-                Event::End(_) => break,
-                Event::Start(s) | Event::Empty(s) => {
+                Ev::CData(t) => self.buf.push_str(t),
+                Ev::Comment => {}
+                Ev::End => break,
+                Ev::Start { qname, .. } => {
                     return Err(self.err(K::ElementInText {
                         element: element.into(),
-                        child: s.name().as_ref().to_owned(),
+                        child: qname.to_owned(),
                     }))
                 }
-                Event::Eof => return Err(self.err(K::UnexpectedEof)),
-                Event::DocType(_) => return Err(self.err(K::DoctypeNotAllowed)),
-                Event::Decl(_) => {
-                    return Err(self.err(K::Syntax("misplaced XML declaration".into())))
-                }
+                Ev::Eof => return Err(self.err(K::UnexpectedEof)),
+                Ev::DocType => return Err(self.err(K::DoctypeNotAllowed)),
+                Ev::Decl(_) => return Err(self.err(K::Syntax("misplaced XML declaration".into()))),
             }
         }
         match normalize_text(&self.buf) {
-            Ok(t) => Ok(t.into_owned()),
+            Ok(Cow::Borrowed(_)) => Ok(self.buf.clone()),
+            Ok(Cow::Owned(t)) => Ok(t),
             Err(TextError::IllegalChar(character)) => Err(self.err_at(
                 K::IllegalCharacter {
                     element: element.into(),
@@ -862,8 +944,4 @@ fn set<T>(slot: &mut Option<T>, value: T, dup: impl FnOnce() -> crate::Error) ->
 
 fn is_blank(t: &str) -> bool {
     t.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-}
-
-fn is_known_ref(r: &str) -> bool {
-    r.starts_with('#') || matches!(r, "lt" | "gt" | "amp" | "quot" | "apos")
 }

@@ -1,6 +1,7 @@
 /*
- * The thread-safety promises of hocba.h: one record shared by several threads writing it at
- * once, while other threads parse records of their own.
+ * The thread-safety promises of hocba.h: one record shared by several threads writing and
+ * validating it at once, one report shared by several threads reading it at once, while other
+ * threads parse records of their own.
  *
  * usage: test_threads RECORD.xml
  */
@@ -18,6 +19,8 @@
 
 struct job {
     const hocba_record *shared; /* borrowed by every thread */
+    const hocba_report *report; /* the shared record's report, borrowed by every thread */
+    const hocba_buffer *json;   /* its JSON, borrowed by every thread */
     const unsigned char *xml;
     size_t xml_len;
     int failures;
@@ -33,6 +36,34 @@ static void *work(void *arg) {
             job->failures++;
         }
         hocba_buffer_free(out);
+
+        /* Validating the shared record gives the shared report's JSON. */
+        hocba_report *report = NULL;
+        out = NULL;
+        if (hocba_validate(job->shared, &report) != HOCBA_RESULT_OK ||
+            hocba_report_valid(report) != hocba_report_valid(job->report) ||
+            hocba_report_to_json(report, &out) != HOCBA_RESULT_OK ||
+            hocba_buffer_len(out) != hocba_buffer_len(job->json) ||
+            memcmp(hocba_buffer_data(out), hocba_buffer_data(job->json),
+                   hocba_buffer_len(out)) != 0) {
+            job->failures++;
+        }
+        hocba_buffer_free(out);
+        hocba_report_free(report);
+
+        /* Reading the shared report. */
+        out = NULL;
+        if (hocba_report_to_json(job->report, &out) != HOCBA_RESULT_OK ||
+            hocba_buffer_len(out) != hocba_buffer_len(job->json)) {
+            job->failures++;
+        }
+        hocba_buffer_free(out);
+        for (size_t k = 0; k < hocba_report_len(job->report); k++) {
+            if (hocba_report_finding_code(job->report, k) == NULL ||
+                hocba_report_finding_message(job->report, k, HOCBA_LANG_VI) == NULL) {
+                job->failures++;
+            }
+        }
 
         hocba_record *own = NULL;
         hocba_error *error = NULL;
@@ -68,10 +99,15 @@ int main(int argc, char **argv) {
         return check_summary("test_threads");
     }
 
+    hocba_report *report = NULL;
+    hocba_buffer *json = NULL;
+    CHECK_RESULT(hocba_validate(record, &report), HOCBA_RESULT_OK);
+    CHECK_RESULT(hocba_report_to_json(report, &json), HOCBA_RESULT_OK);
+
     pthread_t threads[THREADS];
     struct job jobs[THREADS];
     for (int i = 0; i < THREADS; i++) {
-        jobs[i] = (struct job){record, xml, xml_len, 0};
+        jobs[i] = (struct job){record, report, json, xml, xml_len, 0};
         CHECK(pthread_create(&threads[i], NULL, work, &jobs[i]) == 0);
     }
     for (int i = 0; i < THREADS; i++) {
@@ -79,7 +115,10 @@ int main(int argc, char **argv) {
         CHECK(jobs[i].failures == 0);
     }
 
-    hocba_record_free(record); /* only once every thread is done with it */
+    /* Only once every thread is done with them. */
+    hocba_buffer_free(json);
+    hocba_report_free(report);
+    hocba_record_free(record);
     free(xml);
     return check_summary("test_threads");
 }

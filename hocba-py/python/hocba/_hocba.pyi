@@ -1,8 +1,55 @@
 """Học bạ số cấp Tiểu học — the native part of the ``hocba`` package (import ``hocba``)."""
 
-from typing import Any, ClassVar, Optional, Union, final
+from typing import Any, ClassVar, Iterator, Literal, Optional, TypedDict, Union, final
 
-__all__ = ["HocbaError", "ParseError", "Record", "__version__", "json_schema", "xsd"]
+__all__ = [
+    "Finding",
+    "HocbaError",
+    "ParseError",
+    "Record",
+    "Report",
+    "YearSummary",
+    "__version__",
+    "codes",
+    "derive_result",
+    "json_schema",
+    "validate",
+    "xsd",
+]
+
+_Severity = Literal["error", "warning"]
+"""A finding's severity: an ``"error"`` makes the record invalid, a ``"warning"`` does not."""
+
+_YearResult = Literal["HTXS", "HTT", "HT", "CHT"]
+"""A year-end result (Article 9): Hoàn thành xuất sắc, Hoàn thành tốt, Hoàn thành or Chưa
+hoàn thành."""
+
+class _YearSummaryDict(TypedDict):
+    schoolYear: Optional[str]
+    grade: Optional[int]
+    derivedResult: Optional[_YearResult]
+
+class _FindingDict(TypedDict):
+    code: str
+    severity: _Severity
+    path: str
+    message: str
+    messageVi: str
+    clause: str
+    context: dict[str, Any]
+
+class _ReportDict(TypedDict):
+    valid: bool
+    years: list[_YearSummaryDict]
+    findings: list[_FindingDict]
+
+class _CodeDict(TypedDict):
+    code: str
+    severity: _Severity
+    clause: str
+    topic: str
+    message: str
+    messageVi: str
 
 __version__: str
 """The library's version (the Cargo workspace version)."""
@@ -79,9 +126,182 @@ class Record:
     def to_dict(self) -> dict[str, Any]:
         """The record as plain Python data: exactly ``json.loads(self.to_json())``."""
 
+    def validate(self) -> "Report":
+        """Validates the record against every rule of the catalogue: the same as
+        ``hocba.validate(record)``. The GIL is released while the rules run.
+        """
+
     def __eq__(self, value: object, /) -> bool: ...
     def __reduce__(self) -> tuple[Any, tuple[str]]:
         """Pickling: ``(Record.from_json, (canonical JSON,))``."""
+
+@final
+class Report:
+    """Báo cáo kiểm tra — the validation report of one record.
+
+    ``valid`` is true when no finding has severity ``"error"``. ``findings`` are in document order
+    of their paths, then code; ``years`` summarise each school year. ``len(report)`` is the number
+    of findings and iterating a report gives them (so test ``report.valid``, not ``bool(report)``).
+    Immutable; reports compare equal when their content is, and pickle through ``to_dict``.
+    """
+
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+    @property
+    def valid(self) -> bool:
+        """True when no finding has severity ``"error"``."""
+
+    @property
+    def years(self) -> list["YearSummary"]:
+        """One summary per school year, in record order."""
+
+    @property
+    def findings(self) -> list["Finding"]:
+        """Every finding, in document order of their paths, then code (a new list on each access).
+        """
+
+    @property
+    def errors(self) -> list["Finding"]:
+        """The findings of severity ``"error"``, in order."""
+
+    @property
+    def warnings(self) -> list["Finding"]:
+        """The findings of severity ``"warning"``, in order."""
+
+    def to_dict(self) -> _ReportDict:
+        """The report as plain Python data, keyed as ``format.md``'s report (the CLI's JSON without
+        ``file``): ``valid``, ``years`` and ``findings``.
+        """
+
+    def to_json(self) -> str:
+        """The report as JSON (two-space indentation, a final newline): ``to_dict`` as text."""
+
+    @classmethod
+    def _from_dict(cls, d: _ReportDict) -> "Report":
+        """Rebuilds a report from ``to_dict()`` (private: the unpickling constructor).
+
+        Raises ``ValueError`` when the dict is not a validation report.
+        """
+
+    def __len__(self) -> int: ...
+    def __iter__(self) -> Iterator["Finding"]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[_ReportDict]]:
+        """Pickling: ``(Report._from_dict, (self.to_dict(),))``."""
+
+@final
+class Finding:
+    """Phát hiện — one finding: a rule the record breaks, where, and what to do.
+
+    Immutable; findings compare equal when their content is, and pickle through ``to_dict``.
+    """
+
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+    @property
+    def code(self) -> str:
+        """The stable code (``rules.md``), e.g. ``"score_out_of_range"``."""
+
+    @property
+    def severity(self) -> _Severity:
+        """``"error"`` (the record is not valid) or ``"warning"``."""
+
+    @property
+    def path(self) -> str:
+        """The offending field: wire names and list indexes, dot-separated
+        (``"namHoc.0.monHoc.1.diem"``).
+        """
+
+    @property
+    def message(self) -> str:
+        """What is wrong and what to do, in English."""
+
+    @property
+    def message_vi(self) -> str:
+        """What is wrong and what to do, in Vietnamese."""
+
+    @property
+    def clause(self) -> str:
+        """The clause the rule implements (the source column of ``rules.md``)."""
+
+    @property
+    def context(self) -> dict[str, Any]:
+        """The values involved, as plain Python data (a new dict on each access)."""
+
+    def to_dict(self) -> _FindingDict:
+        """The finding as plain Python data, keyed as in the report: ``code``, ``severity``,
+        ``path``, ``message``, ``messageVi``, ``clause``, ``context``.
+        """
+
+    @classmethod
+    def _from_dict(cls, d: _FindingDict) -> "Finding":
+        """Rebuilds a finding from ``to_dict()`` (private: the unpickling constructor).
+
+        Raises ``ValueError`` when the dict is not a finding of the catalogue.
+        """
+
+    def __eq__(self, value: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[_FindingDict]]:
+        """Pickling: ``(Finding._from_dict, (self.to_dict(),))``."""
+
+@final
+class YearSummary:
+    """What the rules derive for one school year.
+
+    Immutable; summaries compare equal when their content is, and pickle through ``to_dict``.
+    """
+
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+    @property
+    def school_year(self) -> Optional[str]:
+        """The school year as written (``"2024-2025"``), or ``None`` when absent."""
+
+    @property
+    def grade(self) -> Optional[int]:
+        """The grade when it is a whole number, else ``None``."""
+
+    @property
+    def derived_result(self) -> Optional[_YearResult]:
+        """The Article 9 result derived from the assessments, whatever was entered; ``None``
+        when the year is exempt or its grade is not 1–5.
+        """
+
+    def to_dict(self) -> _YearSummaryDict:
+        """The summary as plain Python data, keyed as in the report: ``schoolYear``, ``grade``,
+        ``derivedResult``.
+        """
+
+    @classmethod
+    def _from_dict(cls, d: _YearSummaryDict) -> "YearSummary":
+        """Rebuilds a summary from ``to_dict()`` (private: the unpickling constructor).
+
+        Raises ``ValueError`` when the dict is not a year summary.
+        """
+
+    def __eq__(self, value: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[_YearSummaryDict]]:
+        """Pickling: ``(YearSummary._from_dict, (self.to_dict(),))``."""
+
+def validate(record: Record) -> Report:
+    """Validates a record against every rule of the catalogue (Circular 27/2020/TT-BGDĐT and
+    format v1). Never raises for a record; the GIL is released while the rules run.
+    """
+
+def derive_result(record: Record, year: int = 0) -> Optional[_YearResult]:
+    """The year-end result Article 9 derives for the school year at index ``year`` (negative
+    indexes count from the end, as for a list), or ``None`` when the year is exempt or its grade
+    is not 1–5.
+
+    Raises ``IndexError`` when the record has no school year at that index.
+    """
+
+def codes() -> list[_CodeDict]:
+    """The catalogue of finding codes, in the order of ``rules.md``: one dict per code with
+    ``code``, ``severity``, ``clause``, ``topic`` and the message templates ``message`` (English)
+    and ``messageVi`` (Vietnamese), whose ``{name}`` placeholders are the finding's ``context``
+    values (``{path}`` its path).
+    """
 
 def json_schema() -> str:
     """The JSON Schema (draft 2020-12) of record format v1."""
