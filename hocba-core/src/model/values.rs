@@ -35,29 +35,53 @@ pub(crate) fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
+/// (all bytes ASCII, some byte below 0x20) in one pass over `b`.
+fn ascii_scan(b: &[u8]) -> (bool, bool) {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const SPACE: u64 = 0x2020_2020_2020_2020;
+    let mut high = 0u64;
+    let mut low = 0u64;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        high |= w & HIGH;
+        // A byte below 0x20 (of an ASCII word) borrows when 0x20 is subtracted.
+        low |= w.wrapping_sub(SPACE) & !w & HIGH;
+    }
+    let mut ascii = high == 0;
+    let mut control = low != 0;
+    for &x in chunks.remainder() {
+        ascii &= x < 0x80;
+        control |= x < 0x20;
+    }
+    // Non-ASCII bytes can fool the borrow test: only trust `control` for ASCII input.
+    (
+        ascii,
+        control && ascii || !ascii && b.iter().any(|x| *x < 0x20),
+    )
+}
+
 /// Normalise text as every reader does: line ends to `\n`, NFC; refuse characters XML cannot carry.
 pub fn normalize_text(s: &str) -> Result<Cow<'_, str>, TextError> {
     // Fast path: ASCII text (codes, dates, base64 photos) is NFC; only control characters can
     // be wrong in it.
-    if s.is_ascii() {
-        // Without early exit, so that it vectorises (base64 photos are ~40 KB).
-        let control = s.bytes().fold(false, |acc, b| {
-            acc | ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r'))
-        });
-        if control {
-            if let Some(b) = s
-                .bytes()
-                .find(|b| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
-            {
-                return Err(TextError::IllegalChar(char::from(b)));
-            }
-        }
-        if !s.contains('\r') {
-            return Ok(Cow::Borrowed(s));
-        }
+    // Fast path: ASCII text (codes, dates, base64 photos) without control characters is NFC and
+    // legal as it is. One pass, eight bytes at a time.
+    let (ascii, control) = ascii_scan(s.as_bytes());
+    if ascii && !control {
+        return Ok(Cow::Borrowed(s));
     }
-    if let Some(c) = s.chars().find(|c| !is_xml_char(*c)) {
-        return Err(TextError::IllegalChar(c));
+    // Vietnamese text is mostly ASCII and precomposed letters (U+00C0–U+024F, U+1E00–U+1EFF),
+    // which are legal and already NFC: only text with anything else needs the full check.
+    let mut simple = true;
+    for c in s.chars() {
+        if !is_xml_char(c) {
+            return Err(TextError::IllegalChar(c));
+        }
+        simple &= c < '\u{0300}' || ('\u{1E00}'..='\u{1EFF}').contains(&c);
+    }
+    if simple && memchr::memchr(b'\r', s.as_bytes()).is_none() {
+        return Ok(Cow::Borrowed(s));
     }
     let s: Cow<'_, str> = if s.contains('\r') {
         Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
@@ -511,6 +535,13 @@ impl Number {
     /// ```
     pub fn parse_decimal(s: &str) -> Option<Self> {
         let t = s.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+        // Fast path: a short run of digits (every score and grade).
+        if !t.is_empty() && t.len() <= 15 && t.bytes().all(|b| b.is_ascii_digit()) {
+            let v = t
+                .bytes()
+                .fold(0i64, |acc, b| acc * 10 + i64::from(b - b'0'));
+            return Some(Number::Integer(v));
+        }
         let body = t.strip_prefix(['+', '-']).unwrap_or(t);
         if body.is_empty() || body.len() > 40 {
             return None;

@@ -139,7 +139,7 @@ impl<'a> Base64<'a> {
             return None;
         }
         // `=` is only allowed as the padding at the end.
-        let interior_pad = chars[..n - pad].contains(&b'=');
+        let interior_pad = memchr::memchr(b'=', &chars[..n - pad]).is_some();
         if bad || interior_pad {
             return None;
         }
@@ -225,7 +225,7 @@ enum Parse {
 }
 
 fn read_header(b64: &Base64<'_>) -> Result<Header, Problem> {
-    let mut want = 4096usize;
+    let mut want = 1024usize;
     loop {
         let bytes = b64.prefix(want).ok_or(Problem::Unreadable)?;
         let complete = bytes.len() >= b64.decoded_len;

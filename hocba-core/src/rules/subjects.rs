@@ -84,7 +84,6 @@ fn subject_list(
 ) {
     let exempt = y.year.exempt;
     for (j, s) in list.iter().enumerate() {
-        let p = format!("{base}.{j}");
         let Some(code) = s.code.as_ref().filter(|c| c.is_known()) else {
             continue;
         };
@@ -92,7 +91,7 @@ fn subject_list(
         if let Some(first) = list[..j].iter().position(|o| o.code.as_ref() == Some(code)) {
             out.push(
                 &c::SUBJECT_DUPLICATE,
-                format!("{p}.ma"),
+                format!("{base}.{j}.ma"),
                 ctx! { "ma" => ma, "first" => format!("{base}.{first}") },
             );
             continue;
@@ -104,7 +103,7 @@ fn subject_list(
                 None => {
                     out.push(
                         &c::SCORE_OUT_OF_RANGE,
-                        format!("{p}.diem"),
+                        format!("{base}.{j}.diem"),
                         ctx! { "ma" => ma, "value" => n.to_string() },
                     );
                     None
@@ -119,7 +118,7 @@ fn subject_list(
         {
             out.push(
                 &c::LANGUAGE_NAME_MISSING,
-                format!("{p}.tenNgonNgu"),
+                format!("{base}.{j}.tenNgonNgu"),
                 ctx! { "ma" => ma },
             );
         }
@@ -129,7 +128,7 @@ fn subject_list(
             if odd {
                 out.push(
                     &c::LEVEL_SCORE_INCONSISTENT,
-                    format!("{p}.mucDat"),
+                    format!("{base}.{j}.mucDat"),
                     ctx! { "ma" => ma, "level" => level.as_str(), "score" => v },
                 );
             }
@@ -140,7 +139,7 @@ fn subject_list(
         if !info.taught_in(grade) {
             out.push(
                 &c::SUBJECT_NOT_IN_GRADE,
-                format!("{p}.ma"),
+                format!("{base}.{j}.ma"),
                 ctx! { "ma" => ma, "name" => info.name, "grade" => grade },
             );
             continue;
@@ -159,17 +158,21 @@ fn subject_list(
                 Some(k.as_str()),
             ),
         };
-        let mut context = ctx! { "ma" => ma, "grade" => grade };
-        if let Some(k) = period {
-            context.insert("ky".into(), Value::from(k));
-        }
+        let context = || {
+            let mut c = ctx! { "ma" => ma, "grade" => grade };
+            if let Some(k) = period {
+                c.insert("ky".into(), Value::from(k));
+            }
+            c
+        };
         match (&s.score, tested) {
             (None, true) if !(exempt && matches!(kind, Kind::Year)) => {
-                out.push(missing, format!("{p}.diem"), context)
+                out.push(missing, format!("{base}.{j}.diem"), context())
             }
             (Some(n), false) => {
-                context.insert("value".into(), Value::from(n.to_string()));
-                out.push(unexpected, format!("{p}.diem"), context);
+                let mut c = context();
+                c.insert("value".into(), Value::from(n.to_string()));
+                out.push(unexpected, format!("{base}.{j}.diem"), c);
             }
             _ => {}
         }

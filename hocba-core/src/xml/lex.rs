@@ -51,10 +51,7 @@ fn syntax(msg: impl Into<String>, at: usize) -> LexError {
 }
 
 fn find(hay: &[u8], from: usize, needle: u8) -> Option<usize> {
-    hay.get(from..)?
-        .iter()
-        .position(|b| *b == needle)
-        .map(|p| p + from)
+    memchr::memchr(needle, hay.get(from..)?).map(|p| p + from)
 }
 
 /// XML 1.0 name characters, loosely for non-ASCII (which XML allows widely).
@@ -106,21 +103,80 @@ impl<'i> Lexer<'i> {
             return Ok(Tok::Eof);
         }
         if b[start] != b'<' {
-            let end = find(b, start, b'<').unwrap_or(b.len());
-            self.pos = end;
-            let text = &self.src[start..end];
-            if text.contains("]]>") {
-                return Err(syntax(
-                    "']]>' is not allowed in text",
-                    start + text.find("]]>").unwrap_or(0),
-                ));
+            // One pass to the next '<', noting '>' (for ']]>') on the way.
+            let mut end = b.len();
+            for at in memchr::memchr2_iter(b'<', b'>', &b[start..]) {
+                let at = start + at;
+                if b[at] == b'<' {
+                    end = at;
+                    break;
+                }
+                if at >= start + 2 && &b[at - 2..at] == b"]]" {
+                    return Err(syntax("']]>' is not allowed in text", at - 2));
+                }
             }
-            return Ok(Tok::Text(text));
+            self.pos = end;
+            return Ok(Tok::Text(&self.src[start..end]));
         }
+        match b.get(start + 1) {
+            None => Err((K::UnexpectedEof, b.len())),
+            Some(b'/') => self.end_tag(start),
+            Some(b'!') => self.bang(start),
+            Some(b'?') => self.pi(start),
+            Some(_) => self.start_tag(start),
+        }
+    }
+
+    fn eof(&self) -> LexError {
+        (K::UnexpectedEof, self.src.len())
+    }
+
+    /// The length of the name at `at`: a fast path for ASCII names, the full rule otherwise.
+    fn name_at(&self, at: usize) -> usize {
+        let b = self.src.as_bytes();
+        let mut i = at;
+        if i < b.len() && (b[i].is_ascii_alphabetic() || b[i] == b'_') {
+            i += 1;
+            while i < b.len()
+                && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'_' | b'-' | b'.' | b':'))
+            {
+                i += 1;
+            }
+            if i >= b.len() || b[i] < 0x80 {
+                return i - at;
+            }
+        }
+        self.src.get(at..).map_or(0, name_len)
+    }
+
+    fn end_tag(&mut self, start: usize) -> Result<Tok<'i>, LexError> {
+        let b = self.src.as_bytes();
+        let n = self.name_at(start + 2);
+        if n == 0 {
+            return Err(if start + 2 >= b.len() {
+                self.eof()
+            } else {
+                syntax("an end tag needs a name", start)
+            });
+        }
+        let mut i = start + 2 + n;
+        while i < b.len() && is_space(b[i]) {
+            i += 1;
+        }
+        match b.get(i) {
+            None => Err(self.eof()),
+            Some(b'>') => {
+                self.pos = i + 1;
+                Ok(Tok::End(&self.src[start + 2..start + 2 + n]))
+            }
+            Some(_) => Err(syntax("unexpected characters in an end tag", start)),
+        }
+    }
+
+    fn bang(&mut self, start: usize) -> Result<Tok<'i>, LexError> {
         let rest = &self.src[start..];
-        let eof = (K::UnexpectedEof, b.len());
         if let Some(after) = rest.strip_prefix("<!--") {
-            let end = after.find("-->").ok_or(eof)?;
+            let end = after.find("-->").ok_or_else(|| self.eof())?;
             if after[..end].contains("--") || after[..end].ends_with('-') {
                 return Err(syntax("'--' is not allowed inside a comment", start));
             }
@@ -128,75 +184,85 @@ impl<'i> Lexer<'i> {
             return Ok(Tok::Comment);
         }
         if let Some(after) = rest.strip_prefix("<![CDATA[") {
-            let end = after.find("]]>").ok_or(eof)?;
+            let end = after.find("]]>").ok_or_else(|| self.eof())?;
             self.pos = start + 9 + end + 3;
             return Ok(Tok::CData(&after[..end]));
         }
         if rest.starts_with("<!DOCTYPE") {
             return Ok(Tok::DocType);
         }
-        if rest.starts_with("<!") {
-            return Err(syntax("unexpected '<!' markup", start));
+        if "<!DOCTYPE".starts_with(rest)
+            || "<![CDATA[".starts_with(rest)
+            || "<!--".starts_with(rest)
+        {
+            return Err(self.eof());
         }
-        if let Some(after) = rest.strip_prefix("<?") {
-            let end = after.find("?>").ok_or(eof)?;
-            let body = &after[..end];
-            let n = name_len(body);
-            if n == 0 {
-                return Err(syntax(
-                    "a processing instruction needs a target name",
-                    start,
-                ));
-            }
-            self.pos = start + 2 + end + 2;
-            let target = &body[..n];
-            if target == "xml" {
-                return Ok(Tok::Decl(&body[n..]));
-            }
-            if target.eq_ignore_ascii_case("xml") {
-                return Err(syntax("reserved processing instruction target", start));
-            }
-            return Ok(Tok::Pi);
+        Err(syntax("unexpected '<!' markup", start))
+    }
+
+    fn pi(&mut self, start: usize) -> Result<Tok<'i>, LexError> {
+        let after = &self.src[start + 2..];
+        let end = after.find("?>").ok_or_else(|| self.eof())?;
+        let body = &after[..end];
+        let n = name_len(body);
+        if n == 0 {
+            return Err(syntax(
+                "a processing instruction needs a target name",
+                start,
+            ));
         }
-        if let Some(after) = rest.strip_prefix("</") {
-            let n = name_len(after);
-            if n == 0 {
-                return Err(if after.is_empty() {
-                    eof
-                } else {
-                    syntax("an end tag needs a name", start)
+        self.pos = start + 2 + end + 2;
+        let target = &body[..n];
+        if target == "xml" {
+            return Ok(Tok::Decl(&body[n..]));
+        }
+        if target.eq_ignore_ascii_case("xml") {
+            return Err(syntax("reserved processing instruction target", start));
+        }
+        Ok(Tok::Pi)
+    }
+
+    fn start_tag(&mut self, start: usize) -> Result<Tok<'i>, LexError> {
+        let b = self.src.as_bytes();
+        let n = self.name_at(start + 1);
+        if n == 0 {
+            return Err(syntax(
+                "'<' must start a tag; write &lt; for a literal '<'",
+                start,
+            ));
+        }
+        let name_end = start + 1 + n;
+        // The common case: `<name>` or `<name/>`.
+        match b.get(name_end) {
+            Some(b'>') => {
+                self.pos = name_end + 1;
+                return Ok(Tok::Start {
+                    name: &self.src[start + 1..name_end],
+                    attrs: "",
+                    empty: false,
                 });
             }
-            let tail = &after[n..];
-            let close = tail.find('>').ok_or(eof)?;
-            if !tail[..close].bytes().all(is_space) {
-                return Err(syntax("unexpected characters in an end tag", start));
+            Some(b'/') if b.get(name_end + 1) == Some(&b'>') => {
+                self.pos = name_end + 2;
+                return Ok(Tok::Start {
+                    name: &self.src[start + 1..name_end],
+                    attrs: "",
+                    empty: true,
+                });
             }
-            self.pos = start + 2 + n + close + 1;
-            return Ok(Tok::End(&after[..n]));
+            _ => {}
         }
-        // A start tag: the name, then attributes up to '>' outside quotes.
-        let after = &rest[1..];
-        let n = name_len(after);
-        if n == 0 {
-            return Err(if after.is_empty() {
-                eof
-            } else {
-                syntax("'<' must start a tag; write &lt; for a literal '<'", start)
-            });
-        }
-        let ab = after.as_bytes();
-        let mut i = n;
+        // Attributes up to '>' outside quotes.
+        let mut i = name_end;
         let mut quote: Option<u8> = None;
         loop {
-            let Some(&c) = ab.get(i) else { return Err(eof) };
+            let Some(&c) = b.get(i) else {
+                return Err(self.eof());
+            };
             match quote {
                 Some(q) if c == q => quote = None,
                 Some(_) if c == b'<' => {
-                    return Err(syntax(
-                        "'<' is not allowed in an attribute value",
-                        start + 1 + i,
-                    ))
+                    return Err(syntax("'<' is not allowed in an attribute value", i))
                 }
                 Some(_) => {}
                 None if c == b'"' || c == b'\'' => quote = Some(c),
@@ -205,12 +271,12 @@ impl<'i> Lexer<'i> {
             }
             i += 1;
         }
-        let empty = i > n && ab[i - 1] == b'/';
+        let empty = i > name_end && b[i - 1] == b'/';
         let attrs_end = if empty { i - 1 } else { i };
-        self.pos = start + 1 + i + 1;
+        self.pos = i + 1;
         Ok(Tok::Start {
-            name: &after[..n],
-            attrs: &after[n..attrs_end],
+            name: &self.src[start + 1..name_end],
+            attrs: &self.src[name_end..attrs_end],
             empty,
         })
     }
@@ -277,7 +343,7 @@ pub(crate) fn attributes(attrs: &str) -> Result<Vec<Attribute<'_>>, LexError> {
 /// Decodes the five predefined entities and character references; refuses any other entity.
 /// Offsets in errors are relative to `raw`.
 pub(crate) fn decode(raw: &str) -> Result<Cow<'_, str>, (K, usize)> {
-    let Some(first) = raw.find('&') else {
+    let Some(first) = memchr::memchr(b'&', raw.as_bytes()) else {
         return Ok(Cow::Borrowed(raw));
     };
     let mut out = String::with_capacity(raw.len());

@@ -60,9 +60,13 @@ pub fn from_slice_with(input: &[u8], options: &ReadOptions) -> Result<Record> {
     } else {
         0
     };
-    let text = match std::str::from_utf8(&input[bom..]) {
+    let text = match simdutf8::basic::from_utf8(&input[bom..]) {
         Ok(t) => t,
-        Err(e) => return Err(fail(K::InvalidUtf8, Some(bom + e.valid_up_to())).into()),
+        Err(_) => {
+            // The fast check says only "invalid"; the standard one says where.
+            let at = std::str::from_utf8(&input[bom..]).map_or_else(|e| e.valid_up_to(), |_| 0);
+            return Err(fail(K::InvalidUtf8, Some(bom + at)).into());
+        }
     };
     let mut c = Cursor::new(input, text, bom);
     c.read_document()
@@ -106,6 +110,8 @@ struct Cursor<'i> {
     attrs: Vec<(&'i str, Cow<'i, str>)>,
     /// An empty element (`<a/>`) owes its end.
     pending_end: bool,
+    /// Index of the last member found in its parent's list (a search hint).
+    hint: usize,
 }
 
 impl<'i> Cursor<'i> {
@@ -120,6 +126,7 @@ impl<'i> Cursor<'i> {
             ns: Vec::with_capacity(4),
             attrs: Vec::new(),
             pending_end: false,
+            hint: 0,
         }
     }
 
@@ -155,19 +162,24 @@ impl<'i> Cursor<'i> {
             Tok::Start { name, attrs, empty } => {
                 let scope = self.ns.len();
                 let attr_base = self.event_start + 1 + name.len();
-                let parsed =
-                    lex::attributes(attrs).map_err(|(k, at)| self.err_at(k, attr_base + at))?;
                 self.attrs.clear();
-                for (k, v) in parsed {
-                    if k == "xmlns" {
-                        self.ns.push(("", v));
-                    } else if let Some(prefix) = k.strip_prefix("xmlns:") {
-                        self.ns.push((prefix, v));
-                    } else {
-                        self.attrs.push((k, v));
+                if !attrs.is_empty() {
+                    let parsed =
+                        lex::attributes(attrs).map_err(|(k, at)| self.err_at(k, attr_base + at))?;
+                    for (k, v) in parsed {
+                        if k == "xmlns" {
+                            self.ns.push(("", v));
+                        } else if let Some(prefix) = k.strip_prefix("xmlns:") {
+                            self.ns.push((prefix, v));
+                        } else {
+                            self.attrs.push((k, v));
+                        }
                     }
                 }
-                let (prefix, local) = name.split_once(':').unwrap_or(("", name));
+                let (prefix, local) = match name.bytes().position(|b| b == b':') {
+                    Some(i) => (&name[..i], &name[i + 1..]),
+                    None => ("", name),
+                };
                 let ours = self
                     .ns
                     .iter()
@@ -337,7 +349,17 @@ impl<'i> Cursor<'i> {
         loop {
             match self.event()? {
                 Ev::Start { qname, local, ours } => {
-                    let known = allowed.iter().copied().find(|a| *a == local);
+                    // Canonical documents list members in order: try the one after the last
+                    // match first.
+                    let hint = self.hint.min(allowed.len());
+                    let known = allowed[hint..]
+                        .iter()
+                        .chain(&allowed[..hint])
+                        .copied()
+                        .find(|a| *a == local);
+                    if let Some(k) = known {
+                        self.hint = allowed.iter().position(|a| *a == k).unwrap_or(0);
+                    }
                     if !ours && known.is_some() {
                         return Err(self.err(K::ForeignElement {
                             name: qname.to_owned(),
@@ -384,14 +406,16 @@ impl<'i> Cursor<'i> {
 
     /// The text content of the element just opened, up to its end tag (normalised, NFC).
     fn raw_text(&mut self, element: &str) -> Result<String> {
-        self.buf.clear();
         let start = self.pos();
+        // Most fields are one text token: keep it borrowed and copy once at the end.
+        let mut single: Option<Cow<'i, str>> = None;
+        let mut many = false;
         loop {
-            match self.event()? {
+            let piece: Cow<'i, str> = match self.event()? {
                 Ev::Text(t) => {
                     let at = self.event_start;
                     match lex::decode(t) {
-                        Ok(s) => self.buf.push_str(&s),
+                        Ok(s) => s,
                         Err((K::IllegalCharacter { character, .. }, off)) => {
                             return Err(self.err_at(
                                 K::IllegalCharacter {
@@ -404,8 +428,8 @@ impl<'i> Cursor<'i> {
                         Err((k, off)) => return Err(self.err_at(k, at + off)),
                     }
                 }
-                Ev::CData(t) => self.buf.push_str(t),
-                Ev::Comment => {}
+                Ev::CData(t) => Cow::Borrowed(t),
+                Ev::Comment => continue,
                 Ev::End => break,
                 Ev::Start { qname, .. } => {
                     return Err(self.err(K::ElementInText {
@@ -416,10 +440,25 @@ impl<'i> Cursor<'i> {
                 Ev::Eof => return Err(self.err(K::UnexpectedEof)),
                 Ev::DocType => return Err(self.err(K::DoctypeNotAllowed)),
                 Ev::Decl(_) => return Err(self.err(K::Syntax("misplaced XML declaration".into()))),
+            };
+            match (&single, many) {
+                (None, false) => single = Some(piece),
+                (Some(first), false) => {
+                    self.buf.clear();
+                    self.buf.push_str(first);
+                    self.buf.push_str(&piece);
+                    many = true;
+                }
+                _ => self.buf.push_str(&piece),
             }
         }
-        match normalize_text(&self.buf) {
-            Ok(Cow::Borrowed(_)) => Ok(self.buf.clone()),
+        let text: &str = if many {
+            &self.buf
+        } else {
+            single.as_deref().unwrap_or("")
+        };
+        match normalize_text(text) {
+            Ok(Cow::Borrowed(t)) => Ok(t.to_owned()),
             Ok(Cow::Owned(t)) => Ok(t),
             Err(TextError::IllegalChar(character)) => Err(self.err_at(
                 K::IllegalCharacter {
