@@ -14,6 +14,8 @@ say() { printf '\n== %s\n' "$*"; }
 # --- system packages -----------------------------------------------------------------------
 need=()
 command -v xmllint >/dev/null || need+=(libxml2-utils)
+command -v qpdf >/dev/null || need+=(qpdf)
+command -v pdftotext >/dev/null || need+=(poppler-utils)
 command -v valgrind >/dev/null || need+=(valgrind)
 command -v cc >/dev/null || need+=(gcc)
 command -v c++ >/dev/null || need+=(g++)

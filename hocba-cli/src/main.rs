@@ -148,21 +148,53 @@ fn load(file: &PathBuf) -> Result<Record, Unreadable> {
 
 /// The outcome of validating one file, ready to print.
 struct Checked {
-    json: Value,
+    /// The report, pretty-printed (and indented as an array element when `nested`).
+    json: String,
     text: String,
     stderr: Option<String>,
     code: u8,
 }
 
-fn check_file(cli: &Cli, file: &PathBuf) -> Checked {
+fn check_file(cli: &Cli, file: &PathBuf, nested: bool) -> Checked {
+    let mut c = check_record_file(cli, file);
+    if cli.format == Format::Json {
+        // Serialised here, on the worker thread, so that --jobs scales.
+        let pretty = serde_json::to_string_pretty(&c.value).unwrap_or_default();
+        c.json = if nested { indent(&pretty) } else { pretty };
+    }
+    c.text_or_json()
+}
+
+/// A checked file before serialisation.
+struct CheckedValue {
+    value: Value,
+    text: String,
+    stderr: Option<String>,
+    code: u8,
+    json: String,
+}
+
+impl CheckedValue {
+    fn text_or_json(self) -> Checked {
+        Checked {
+            json: self.json,
+            text: self.text,
+            stderr: self.stderr,
+            code: self.code,
+        }
+    }
+}
+
+fn check_record_file(cli: &Cli, file: &PathBuf) -> CheckedValue {
     let shown = file.display().to_string();
     let en = cli.lang == Lang::En;
     match load(file) {
-        Err(u) => Checked {
-            json: json!({ "file": shown, "error": { "message": u.en, "messageVi": u.vi } }),
+        Err(u) => CheckedValue {
+            value: json!({ "file": shown, "error": { "message": u.en, "messageVi": u.vi } }),
             text: String::new(),
             stderr: Some(if en { u.en } else { u.vi }),
             code: 2,
+            json: String::new(),
         },
         Ok(record) => {
             let report = hocba_core::rules::validate(&record);
@@ -171,11 +203,16 @@ fn check_file(cli: &Cli, file: &PathBuf) -> Checked {
             if let Value::Object(body) = report.to_json_value() {
                 json.extend(body);
             }
-            Checked {
-                text: text_report(&shown, &report, en),
+            CheckedValue {
+                text: if cli.format == Format::Text {
+                    text_report(&shown, &report, en)
+                } else {
+                    String::new()
+                },
                 code: u8::from(!report.valid),
-                json: Value::Object(json),
+                value: Value::Object(json),
                 stderr: None,
+                json: String::new(),
             }
         }
     }
@@ -255,9 +292,13 @@ fn validate(cli: &Cli, files: &[PathBuf], jobs: Option<usize>) -> u8 {
     }
     // Files are checked in parallel a chunk at a time and printed in argument order, so memory
     // stays flat however many files there are.
-    for chunk in files.chunks(256) {
-        let results: Vec<Checked> =
-            pool.install(|| chunk.par_iter().map(|f| check_file(cli, f)).collect());
+    for chunk in files.chunks(1024) {
+        let results: Vec<Checked> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|f| check_file(cli, f, !single))
+                .collect()
+        });
         let mut out = String::new();
         for r in results {
             worst = worst.max(r.code);
@@ -267,15 +308,14 @@ fn validate(cli: &Cli, files: &[PathBuf], jobs: Option<usize>) -> u8 {
             match cli.format {
                 Format::Text => out.push_str(&r.text),
                 Format::Json => {
-                    let pretty = serde_json::to_string_pretty(&r.json).unwrap_or_default();
                     if single {
-                        out.push_str(&pretty);
+                        out.push_str(&r.json);
                         out.push('\n');
                     } else {
                         if !first {
                             out.push_str(",\n");
                         }
-                        out.push_str(&indent(&pretty));
+                        out.push_str(&r.json);
                     }
                 }
             }

@@ -18,6 +18,7 @@
 pub mod error;
 pub mod json;
 pub mod model;
+pub mod pdf;
 pub mod rules;
 pub mod schema;
 pub mod xml;

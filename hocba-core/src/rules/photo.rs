@@ -131,7 +131,7 @@ impl<'a> Base64<'a> {
             text.into()
         };
         let n = chars.len();
-        if n == 0 || n % 4 != 0 {
+        if n == 0 || !n.is_multiple_of(4) {
             return None;
         }
         let pad = chars.iter().rev().take_while(|b| **b == b'=').count();

@@ -34,7 +34,7 @@ fn personal_id(p: &Pupil, out: &mut Findings) {
     }
     let b = s.as_bytes();
     let d4 = b[3] - b'0';
-    let id_male = d4 % 2 == 0;
+    let id_male = d4.is_multiple_of(2);
     if let Some(sex @ (Sex::Male | Sex::Female)) = &p.sex {
         let male = *sex == Sex::Male;
         if male != id_male {

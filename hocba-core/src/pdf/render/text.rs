@@ -1,0 +1,219 @@
+//! Text: shaping with the font's own tables (rustybuzz), measuring, and wrapping into lines.
+//!
+//! Every line drawn is measured with the very glyph advances that are drawn, so a line that fits
+//! its box on paper fits it in the PDF.
+
+use std::ops::Range;
+
+use krilla::text::{GlyphId, KrillaGlyph};
+
+/// A font: the krilla handle (for drawing) and the parsed face (for shaping and metrics).
+pub(crate) struct Face<'a> {
+    pub(crate) krilla: krilla::text::Font,
+    shaper: rustybuzz::Face<'a>,
+    units_per_em: f32,
+    /// Ascent, as a fraction of the font size.
+    pub(crate) ascent: f32,
+    /// Descent (positive), as a fraction of the font size.
+    pub(crate) descent: f32,
+    fallback: u32,
+}
+
+impl<'a> Face<'a> {
+    /// Parses a TrueType/OpenType font; `None` when either parser refuses it.
+    pub(crate) fn new(data: &'a [u8], krilla: krilla::text::Font) -> Option<Self> {
+        let shaper = rustybuzz::Face::from_slice(data, 0)?;
+        let units_per_em = shaper.units_per_em().max(1) as f32;
+        let ascent = f32::from(shaper.ascender()) / units_per_em;
+        let descent = -f32::from(shaper.descender()) / units_per_em;
+        let fallback = shaper
+            .glyph_index('?')
+            .or_else(|| shaper.glyph_index(' '))
+            .map_or(0, |g| u32::from(g.0));
+        Some(Face {
+            krilla,
+            shaper,
+            units_per_em,
+            ascent,
+            descent,
+            fallback,
+        })
+    }
+
+    /// True when the font maps every one of these characters to a glyph.
+    pub(crate) fn covers(&self, s: &str) -> bool {
+        s.chars().all(|c| self.shaper.glyph_index(c).is_some())
+    }
+
+    /// Shapes one paragraph (no line breaks inside). Glyphs the font lacks are drawn as its `?`
+    /// (PDF/A forbids `.notdef`); their text still maps to the original characters.
+    pub(crate) fn shape(&self, text: &str) -> Vec<KrillaGlyph> {
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(text);
+        buffer.set_direction(rustybuzz::Direction::LeftToRight);
+        buffer.guess_segment_properties();
+        let output = rustybuzz::shape(&self.shaper, &[], buffer);
+        let infos = output.glyph_infos();
+        let positions = output.glyph_positions();
+        let upem = self.units_per_em;
+        let mut glyphs = Vec::with_capacity(infos.len());
+        for (i, (info, pos)) in infos.iter().zip(positions).enumerate() {
+            let start = info.cluster as usize;
+            // The cluster ends where the next different cluster starts (left to right).
+            let end = infos[i + 1..]
+                .iter()
+                .map(|n| n.cluster as usize)
+                .find(|&c| c != start)
+                .unwrap_or(text.len());
+            let (id, advance) = if info.glyph_id == 0 {
+                let id = self.fallback;
+                let adv = u16::try_from(id)
+                    .ok()
+                    .and_then(|g| {
+                        self.shaper
+                            .glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(g))
+                    })
+                    .map_or(upem / 2.0, f32::from);
+                (id, adv)
+            } else {
+                (info.glyph_id, pos.x_advance as f32)
+            };
+            glyphs.push(KrillaGlyph::new(
+                GlyphId::new(id),
+                advance / upem,
+                pos.x_offset as f32 / upem,
+                pos.y_offset as f32 / upem,
+                pos.y_advance as f32 / upem,
+                start..end.max(start),
+                None,
+            ));
+        }
+        glyphs
+    }
+}
+
+/// One line of text, ready to draw: the text and its glyphs (ranges relative to `text`).
+#[derive(Debug, Clone)]
+pub(crate) struct Line {
+    pub(crate) text: String,
+    pub(crate) glyphs: Vec<KrillaGlyph>,
+    /// Width in points at the size it was set.
+    pub(crate) width: f32,
+}
+
+/// Replaces characters that must not reach the page (controls, tabs) with spaces.
+fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
+        .collect()
+}
+
+/// Wraps a text into lines no wider than `max_width` points: breaks at spaces, after a hyphen or
+/// slash when needed, and inside a word only when the word alone is too wide. Explicit line
+/// breaks are kept. An empty text gives no line.
+pub(crate) fn wrap(face: &Face<'_>, text: &str, size: f32, max_width: f32) -> Vec<Line> {
+    let text = clean(text);
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let paragraph = paragraph.trim();
+        if paragraph.is_empty() {
+            continue;
+        }
+        wrap_paragraph(face, paragraph, size, max_width.max(size), &mut lines);
+    }
+    lines
+}
+
+fn wrap_paragraph(face: &Face<'_>, text: &str, size: f32, max_width: f32, out: &mut Vec<Line>) {
+    let glyphs = face.shape(text);
+    let widths: Vec<f32> = glyphs.iter().map(|g| g.x_advance * size).collect();
+    let bytes = text.as_bytes();
+    let mut start = 0; // first glyph of the current line
+    while start < glyphs.len() {
+        // Skip spaces at the start of a line.
+        while start < glyphs.len() && is_space_glyph(bytes, &glyphs[start]) {
+            start += 1;
+        }
+        if start >= glyphs.len() {
+            break;
+        }
+        let mut width = 0.0;
+        let mut end = start;
+        let mut last_break: Option<usize> = None; // glyph index after which we may break
+        while end < glyphs.len() {
+            let w = widths[end];
+            if width + w > max_width && end > start {
+                break;
+            }
+            width += w;
+            if is_space_glyph(bytes, &glyphs[end]) {
+                last_break = Some(end); // break before this space
+            } else if is_soft_break_after(bytes, &glyphs[end]) {
+                last_break = Some(end + 1);
+            }
+            end += 1;
+        }
+        let stop = if end >= glyphs.len() {
+            end
+        } else {
+            match last_break {
+                Some(b) if b > start => b,
+                _ => end, // a word wider than the line: break inside it
+            }
+        };
+        // Trim trailing spaces.
+        let mut trimmed = stop;
+        while trimmed > start && is_space_glyph(bytes, &glyphs[trimmed - 1]) {
+            trimmed -= 1;
+        }
+        if trimmed > start {
+            out.push(make_line(text, &glyphs[start..trimmed], size));
+        }
+        start = stop.max(start + 1);
+    }
+}
+
+fn is_space_glyph(bytes: &[u8], g: &KrillaGlyph) -> bool {
+    bytes
+        .get(g.text_range.clone())
+        .is_some_and(|b| b.iter().all(|c| *c == b' '))
+        && !g.text_range.is_empty()
+}
+
+fn is_soft_break_after(bytes: &[u8], g: &KrillaGlyph) -> bool {
+    matches!(bytes.get(g.text_range.clone()), Some(b"-" | b"/" | b","))
+}
+
+/// A line from a slice of shaped glyphs: the covered text, ranges rebased to it.
+fn make_line(text: &str, glyphs: &[KrillaGlyph], size: f32) -> Line {
+    let lo = glyphs.iter().map(|g| g.text_range.start).min().unwrap_or(0);
+    let hi = glyphs.iter().map(|g| g.text_range.end).max().unwrap_or(lo);
+    let range: Range<usize> = lo..hi.max(lo);
+    let line_text = text.get(range).unwrap_or_default().to_owned();
+    let glyphs: Vec<KrillaGlyph> = glyphs
+        .iter()
+        .map(|g| {
+            let mut g = g.clone();
+            g.text_range = (g.text_range.start - lo)..(g.text_range.end - lo);
+            g
+        })
+        .collect();
+    let width = glyphs.iter().map(|g| g.x_advance).sum::<f32>() * size;
+    Line {
+        text: line_text,
+        glyphs,
+        width,
+    }
+}
+
+/// One line without wrapping (a label, a heading).
+pub(crate) fn single(face: &Face<'_>, text: &str, size: f32) -> Line {
+    let text = clean(text).replace('\n', " ");
+    let glyphs = face.shape(&text);
+    let width = glyphs.iter().map(|g| g.x_advance).sum::<f32>() * size;
+    Line {
+        text,
+        glyphs,
+        width,
+    }
+}

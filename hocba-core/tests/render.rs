@@ -1,0 +1,543 @@
+//! Rendering (`signing.md`, "Container"): every valid fixture renders to a PDF/A-3b document that
+//! qpdf accepts, whose fonts are embedded subsets with ToUnicode, whose text extracts exactly,
+//! which embeds the cut-down record byte for byte, carries the empty signature fields on the
+//! year page, and comes out identical when rendered twice.
+//!
+//! External tools (qpdf, pdffonts, pdftotext from poppler-utils) are skipped when missing,
+//! unless `CI` is set. `HOCBA_RENDER_OUT=dir` also writes the rendered documents there (used by
+//! `scripts/render-previews.sh`).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use hocba_core::model::Record;
+use hocba_core::pdf::{self, RenderError, RenderSettings, SealMode};
+use lopdf::{Document, Object};
+
+/// True when the tool can run; panics when it cannot and `CI` is set.
+fn have(tool: &str) -> bool {
+    let ok = Command::new(tool)
+        .arg("-v")
+        .output()
+        .is_ok_and(|o| o.status.success() || !o.stderr.is_empty() || !o.stdout.is_empty());
+    if !ok && std::env::var_os("CI").is_some() {
+        panic!("{tool} is required when CI is set (apt-get install qpdf poppler-utils)");
+    }
+    if !ok {
+        eprintln!("skipping the {tool} checks: {tool} is not installed");
+    }
+    ok
+}
+
+fn tmp_pdf(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("render");
+    std::fs::create_dir_all(&dir).expect("create the temporary directory");
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write the PDF");
+    path
+}
+
+fn run(tool: &str, args: &[&str], path: &Path, after: &[&str]) -> (bool, String) {
+    let out = Command::new(tool)
+        .args(args)
+        .arg(path)
+        .args(after)
+        .output()
+        .unwrap_or_else(|e| panic!("{tool}: {e}"));
+    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), text)
+}
+
+/// Every (fixture, school year, record) to render.
+fn cases() -> Vec<(String, String, Record)> {
+    let mut cases = Vec::new();
+    for path in common::valid_fixtures("xml") {
+        let record = hocba_core::read_record(&common::read(&path))
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("record")
+            .to_owned();
+        for year in &record.years {
+            let label = year
+                .school_year
+                .as_ref()
+                .map(|y| y.as_str().to_owned())
+                .expect("valid fixtures have school years");
+            cases.push((stem.clone(), label, record.clone()));
+        }
+    }
+    cases
+}
+
+fn settings(year: &str) -> RenderSettings {
+    RenderSettings {
+        year: Some(year.to_owned()),
+        ..RenderSettings::default()
+    }
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The texts of the year page a reader must find in the PDF.
+fn expected_texts(cut: &Record) -> Vec<String> {
+    let mut texts: Vec<String> = [
+        "BỘ GIÁO DỤC VÀ ĐÀO TẠO",
+        "HỌC BẠ",
+        "TIỂU HỌC",
+        "Họ và tên học sinh:",
+        "THÔNG TIN HỌC SINH",
+        "QUÁ TRÌNH HỌC TẬP",
+        "1. Các môn học và hoạt động giáo dục",
+        "2. Những phẩm chất chủ yếu",
+        "3. Những năng lực cốt lõi",
+        "Năng lực chung",
+        "Năng lực đặc thù",
+        "4. Đánh giá kết quả giáo dục:",
+        "5. Khen thưởng:",
+        "XÁC NHẬN CỦA HIỆU TRƯỞNG",
+        "GIÁO VIÊN CHỦ NHIỆM",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let mut push = |t: Option<&hocba_core::model::Text>| {
+        if let Some(t) = t {
+            texts.push(t.as_str().to_owned());
+        }
+    };
+    let pupil = cut.pupil.as_ref().expect("pupil");
+    push(pupil.full_name.as_ref());
+    push(pupil.father_name.as_ref());
+    push(pupil.mother_name.as_ref());
+    push(pupil.current_address.as_ref());
+    push(pupil.place_of_birth.as_ref());
+    push(pupil.hometown.as_ref());
+    push(pupil.personal_id.as_ref());
+    let school = cut.school.as_ref().expect("school");
+    push(school.name.as_ref());
+    push(school.commune.as_ref());
+    push(school.province.as_ref());
+    for h in &cut.history {
+        push(h.class_name.as_ref());
+        push(h.school_name.as_ref());
+        push(h.registration_number.as_ref());
+    }
+    let year = &cut.years[0];
+    push(year.class_name.as_ref());
+    push(year.homeroom_teacher.as_ref());
+    push(year.principal.as_ref());
+    push(year.place_name.as_ref());
+    for s in &year.subjects {
+        push(s.comment.as_ref());
+        if let Some(code) = &s.code {
+            if let Some(info) = hocba_core::rules::lists::subject(code) {
+                push(Some(&hocba_core::model::Text::from(info.name)));
+            }
+        }
+    }
+    for q in &year.qualities {
+        push(q.comment.as_ref());
+    }
+    for q in &year.competencies {
+        push(q.comment.as_ref());
+    }
+    for k in &year.commendations {
+        push(k.content.as_ref());
+    }
+    texts.into_iter().filter(|t| !t.trim().is_empty()).collect()
+}
+
+#[test]
+fn every_fixture_year_renders_valid_and_deterministic() {
+    let out_dir = std::env::var_os("HOCBA_RENDER_OUT").map(PathBuf::from);
+    let (qpdf, pdffonts, pdftotext) = (have("qpdf"), have("pdffonts"), have("pdftotext"));
+    for (stem, year, record) in cases() {
+        let name = format!("{stem}-{year}.pdf");
+        let s = settings(&year);
+        let bytes = pdf::render(&record, &s).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let again = pdf::render(&record, &s).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(bytes == again, "{name}: two renderings differ");
+        assert!(bytes.starts_with(b"%PDF-1.7\n%"), "{name}: header");
+        let cut = pdf::cut_to_year(&record, Some(&year)).expect("cut");
+        check_structure(&name, &bytes, &cut);
+        if let Some(dir) = &out_dir {
+            std::fs::create_dir_all(dir).expect("create HOCBA_RENDER_OUT");
+            std::fs::write(dir.join(&name), &bytes).expect("write");
+        }
+        let path = tmp_pdf(&name, &bytes);
+        if qpdf {
+            let (ok, text) = run("qpdf", &["--check"], &path, &[]);
+            assert!(ok, "{name}: qpdf --check failed:\n{text}");
+        }
+        if pdffonts {
+            let (ok, text) = run("pdffonts", &[], &path, &[]);
+            assert!(ok, "{name}: pdffonts failed:\n{text}");
+            let rows: Vec<&str> = text.lines().skip(2).collect();
+            assert!(!rows.is_empty(), "{name}: no font");
+            for row in rows {
+                let cols: Vec<&str> = row.split_whitespace().collect();
+                // name type encoding emb sub uni object ID
+                let n = cols.len();
+                assert!(n >= 7, "{name}: pdffonts row {row}");
+                assert_eq!(
+                    &cols[n - 5..n - 2],
+                    &["yes", "yes", "yes"],
+                    "{name}: font not embedded+subset+ToUnicode: {row}"
+                );
+                assert!(
+                    cols[0].len() > 7 && cols[0].as_bytes()[6] == b'+',
+                    "{name}: font name without a subset tag: {row}"
+                );
+            }
+        }
+        if pdftotext {
+            let (ok, text) = run("pdftotext", &["-enc", "UTF-8"], &path, &["-"]);
+            assert!(ok, "{name}: pdftotext failed");
+            let all = collapse(&text);
+            for want in expected_texts(&cut) {
+                assert!(
+                    all.contains(&collapse(&want)),
+                    "{name}: pdftotext output lacks {want:?}"
+                );
+            }
+        }
+    }
+}
+
+/// The embedded file, the XMP and the signature fields, read back with lopdf.
+fn check_structure(name: &str, bytes: &[u8], cut: &Record) {
+    let doc = Document::load_mem(bytes).unwrap_or_else(|e| panic!("{name}: lopdf: {e}"));
+    let catalog = doc.catalog().expect("catalog");
+
+    // Embedded hocba.xml: /Names /EmbeddedFiles and /AF point at the same file specification.
+    let names = deref_dict(&doc, catalog.get(b"Names").expect("/Names"));
+    let ef_tree = deref_dict(&doc, names.get(b"EmbeddedFiles").expect("/EmbeddedFiles"));
+    let entries = ef_tree
+        .get(b"Names")
+        .and_then(Object::as_array)
+        .expect("name tree /Names");
+    assert_eq!(entries.len(), 2, "{name}: one embedded file");
+    assert_eq!(
+        entries[0].as_str().expect("file name"),
+        b"hocba.xml",
+        "{name}: embedded file name"
+    );
+    let spec_ref = entries[1].as_reference().expect("file spec reference");
+    let af = catalog
+        .get(b"AF")
+        .and_then(Object::as_array)
+        .expect("catalog /AF");
+    assert!(
+        af.iter().any(|o| o.as_reference().ok() == Some(spec_ref)),
+        "{name}: /AF lacks the file specification"
+    );
+    let spec = doc.get_dictionary(spec_ref).expect("file spec");
+    assert_eq!(
+        spec.get(b"F").and_then(Object::as_str).ok(),
+        Some(&b"hocba.xml"[..])
+    );
+    assert!(spec.get(b"UF").is_ok(), "{name}: /UF");
+    assert!(spec.get(b"Desc").is_ok(), "{name}: /Desc");
+    assert_eq!(
+        spec.get(b"AFRelationship").and_then(Object::as_name).ok(),
+        Some(&b"Data"[..]),
+        "{name}: /AFRelationship"
+    );
+    let ef = deref_dict(&doc, spec.get(b"EF").expect("/EF"));
+    let stream_ref = ef.get(b"F").and_then(Object::as_reference).expect("/EF /F");
+    let stream = doc
+        .get_object(stream_ref)
+        .and_then(Object::as_stream)
+        .expect("embedded file stream");
+    assert_eq!(
+        stream.dict.get(b"Subtype").and_then(Object::as_name).ok(),
+        Some(&b"text/xml"[..]),
+        "{name}: /Subtype"
+    );
+    let params = deref_dict(&doc, stream.dict.get(b"Params").expect("/Params"));
+    assert!(params.get(b"ModDate").is_ok(), "{name}: /Params /ModDate");
+    let xml = hocba_core::xml::to_string(cut);
+    assert_eq!(
+        params.get(b"Size").and_then(Object::as_i64).ok(),
+        Some(xml.len() as i64),
+        "{name}: /Params /Size"
+    );
+    let content = if stream.dict.get(b"Filter").is_ok() {
+        stream.decompressed_content().expect("decompress")
+    } else {
+        stream.content.clone()
+    };
+    assert!(
+        content == xml.as_bytes(),
+        "{name}: the embedded XML differs from the cut-down canonical XML"
+    );
+    let back = hocba_core::read_record(&content).expect("embedded XML parses");
+    assert_eq!(back.years.len(), 1, "{name}: one school year embedded");
+
+    // XMP: PDF/A-3b and the hb: schema.
+    let meta_ref = catalog
+        .get(b"Metadata")
+        .and_then(Object::as_reference)
+        .expect("/Metadata");
+    let meta = doc
+        .get_object(meta_ref)
+        .and_then(Object::as_stream)
+        .expect("metadata stream");
+    let xmp = String::from_utf8(meta.content.clone()).expect("XMP is UTF-8");
+    for want in [
+        "<pdfaid:part>3</pdfaid:part>",
+        "<pdfaid:conformance>B</pdfaid:conformance>",
+        "<pdfaSchema:namespaceURI>urn:hocba:pdfa:1#</pdfaSchema:namespaceURI>",
+        "<pdfaSchema:prefix>hb</pdfaSchema:prefix>",
+        "<hb:DocumentFileName>hocba.xml</hb:DocumentFileName>",
+        "<hb:DocumentType>HOC_BA_TIEU_HOC</hb:DocumentType>",
+        "<hb:Version>1</hb:Version>",
+    ] {
+        assert!(xmp.contains(want), "{name}: XMP lacks {want}");
+    }
+    let year = cut.years[0].school_year.as_ref().expect("year").as_str();
+    assert!(xmp.contains(&format!("<hb:SchoolYear>{year}</hb:SchoolYear>")));
+    let id = cut.record_id.as_ref().expect("id").as_str();
+    assert!(xmp.contains(&format!("<hb:RecordId>{id}</hb:RecordId>")));
+    assert!(
+        catalog.get(b"OutputIntents").is_ok(),
+        "{name}: output intent"
+    );
+
+    // Signature fields GVCN, HT (and DAU for a public school) on the last page.
+    let pages = doc.get_pages();
+    let (&last_no, &last) = pages.iter().next_back().expect("pages");
+    assert!(last_no >= 4, "{name}: at least four pages");
+    let form = deref_dict(&doc, catalog.get(b"AcroForm").expect("/AcroForm"));
+    let fields = form
+        .get(b"Fields")
+        .and_then(Object::as_array)
+        .expect("/Fields");
+    let public = cut
+        .school
+        .as_ref()
+        .and_then(|s| s.kind.as_ref())
+        .is_some_and(|k| k.as_str() == "1");
+    let mut names_found = Vec::new();
+    let annots: Vec<lopdf::ObjectId> = doc
+        .get_dictionary(last)
+        .expect("page")
+        .get(b"Annots")
+        .and_then(Object::as_array)
+        .expect("/Annots")
+        .iter()
+        .filter_map(|o| o.as_reference().ok())
+        .collect();
+    for f in fields {
+        let id = f.as_reference().expect("field reference");
+        let d = doc.get_dictionary(id).expect("field");
+        assert_eq!(
+            d.get(b"FT").and_then(Object::as_name).ok(),
+            Some(&b"Sig"[..])
+        );
+        assert_eq!(
+            d.get(b"Subtype").and_then(Object::as_name).ok(),
+            Some(&b"Widget"[..])
+        );
+        assert_eq!(d.get(b"F").and_then(Object::as_i64).ok(), Some(4));
+        assert_eq!(d.get(b"P").and_then(Object::as_reference).ok(), Some(last));
+        assert!(d.get(b"V").is_err(), "{name}: the field is empty");
+        assert!(
+            annots.contains(&id),
+            "{name}: widget not in the page's /Annots"
+        );
+        let ap = deref_dict(&doc, d.get(b"AP").expect("/AP"));
+        assert!(ap.get(b"N").and_then(Object::as_reference).is_ok());
+        let rect: Vec<f32> = d
+            .get(b"Rect")
+            .and_then(Object::as_array)
+            .expect("/Rect")
+            .iter()
+            .map(|o| o.as_float().expect("number"))
+            .collect();
+        assert!(rect[0] >= 0.0 && rect[1] >= 0.0 && rect[2] <= 595.3 && rect[3] <= 842.0);
+        assert!(rect[2] > rect[0] + 50.0 && rect[3] > rect[1] + 40.0);
+        names_found.push(
+            String::from_utf8_lossy(d.get(b"T").and_then(Object::as_str).expect("/T")).into_owned(),
+        );
+    }
+    let want: Vec<&str> = if public {
+        vec!["GVCN", "HT", "DAU"]
+    } else {
+        vec!["GVCN", "HT"]
+    };
+    assert_eq!(names_found, want, "{name}: signature fields");
+}
+
+fn deref_dict<'a>(doc: &'a Document, o: &'a Object) -> &'a lopdf::Dictionary {
+    match o {
+        Object::Reference(id) => doc.get_dictionary(*id).expect("dictionary"),
+        Object::Dictionary(d) => d,
+        _ => panic!("not a dictionary: {o:?}"),
+    }
+}
+
+#[test]
+fn several_years_need_a_choice() {
+    let path = common::root().join("fixtures/records/valid/grade-5.xml");
+    let mut record = hocba_core::read_record(&common::read(&path)).expect("read");
+    let mut earlier = record.years[0].clone();
+    earlier.school_year = Some("2023-2024".into());
+    record.years.insert(0, earlier);
+    pdf::render(&record, &settings("2023-2024")).expect("the earlier year renders");
+    let err = pdf::render(&record, &RenderSettings::default()).expect_err("several years");
+    assert!(matches!(err, RenderError::YearRequired { .. }), "{err:?}");
+    assert!(err.message().contains("--year"));
+    assert!(err.message_vi().contains("--year"));
+    let err = pdf::render(&record, &settings("1999-2000")).expect_err("unknown year");
+    assert!(matches!(err, RenderError::YearNotFound { .. }), "{err:?}");
+}
+
+#[test]
+fn seal_mode_and_caller_font() {
+    let path = common::root().join("fixtures/records/valid/example.xml");
+    let record = hocba_core::read_record(&common::read(&path)).expect("read");
+    let count_fields = |bytes: &[u8]| {
+        let doc = Document::load_mem(bytes).expect("lopdf");
+        let catalog = doc.catalog().expect("catalog");
+        let form = deref_dict(&doc, catalog.get(b"AcroForm").expect("form"));
+        form.get(b"Fields")
+            .and_then(Object::as_array)
+            .expect("fields")
+            .len()
+    };
+    let base = RenderSettings::default();
+    assert_eq!(count_fields(&pdf::render(&record, &base).expect("auto")), 3);
+    let no = RenderSettings {
+        seal: SealMode::No,
+        ..base.clone()
+    };
+    assert_eq!(
+        count_fields(&pdf::render(&record, &no).expect("no seal")),
+        2
+    );
+    let font = RenderSettings {
+        font: Some(pdf::FONT_BOLD.to_vec()),
+        ..base.clone()
+    };
+    pdf::render(&record, &font).expect("caller font");
+    let bad = RenderSettings {
+        font: Some(b"not a font".to_vec()),
+        ..base.clone()
+    };
+    assert!(matches!(
+        pdf::render(&record, &bad),
+        Err(RenderError::Font { .. })
+    ));
+    let debug = RenderSettings {
+        debug: true,
+        ..base
+    };
+    let bytes = pdf::render(&record, &debug).expect("debug");
+    let doc = Document::load_mem(&bytes).expect("lopdf");
+    // Page contents are readable (fonts, the ICC profile and the photo stay compressed).
+    for (_, page) in doc.get_pages() {
+        for content in doc.get_page_contents(page) {
+            let stream = doc
+                .get_object(content)
+                .and_then(Object::as_stream)
+                .expect("content stream");
+            assert!(
+                stream.dict.get(b"Filter").is_err(),
+                "debug output has a compressed page content stream"
+            );
+        }
+    }
+    assert!(String::from_utf8_lossy(&bytes).contains("<hb:Version>1</hb:Version>"));
+}
+
+/// Acceptance 4: very long comments, the longest names and a grade-5 page with every optional
+/// subject render without overflow: every word pdftotext finds lies inside the page body (or the
+/// continuation line in the top margin), and the long texts come back whole.
+#[test]
+fn long_texts_stay_inside_the_page() {
+    use hocba_core::model::{SubjectResult, Text};
+    let path = common::root().join("fixtures/records/valid/grade-5.xml");
+    let mut record = hocba_core::read_record(&common::read(&path)).expect("read");
+    let long_name = "Tôn Nữ Hoàng Phương Thảo Nguyên Khánh Linh Diệu Huyền Trâm Anh Bảo Ngọc Minh Châu Thiên Kim Quỳnh Như Mỹ Duyên Thục Đoan Vy";
+    assert!(long_name.chars().count() <= 150);
+    let sentence = "Em đọc to, rõ ràng, diễn cảm; viết đúng chính tả, chữ viết đều và đẹp; biết dùng từ ngữ phù hợp, đặt câu đúng ngữ pháp; tích cực phát biểu xây dựng bài. ";
+    let long_comment: String = sentence.repeat(8).chars().take(1000).collect();
+    let long_comment = long_comment.trim().to_owned();
+    let unbreakable = "Siêuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuu dài.";
+    {
+        let p = record.pupil.as_mut().expect("pupil");
+        p.full_name = Some(Text::from(long_name));
+        p.father_name = Some(Text::from(long_name));
+        p.current_address = Some(Text::from(sentence.repeat(2).trim()));
+    }
+    let year = &mut record.years[0];
+    year.homeroom_teacher = Some(Text::from(long_name));
+    year.principal = Some(Text::from(long_name));
+    for s in &mut year.subjects {
+        s.comment = Some(Text::from(long_comment.as_str()));
+    }
+    year.subjects.push(SubjectResult {
+        code: Some("TDT".into()),
+        language_name: Some(Text::from("Tiếng Chăm")),
+        level: Some("T".into()),
+        score: None,
+        comment: Some(Text::from(unbreakable)),
+    });
+    for q in &mut year.qualities {
+        q.comment = Some(Text::from(long_comment.as_str()));
+    }
+    for q in &mut year.competencies {
+        q.comment = Some(Text::from(long_comment.as_str()));
+    }
+    let bytes = pdf::render(&record, &RenderSettings::default()).expect("render");
+    let cut = pdf::cut_to_year(&record, None).expect("cut");
+    check_structure("long.pdf", &bytes, &cut);
+    let path = tmp_pdf("long.pdf", &bytes);
+    if have("qpdf") {
+        let (ok, text) = run("qpdf", &["--check"], &path, &[]);
+        assert!(ok, "qpdf --check failed:\n{text}");
+    }
+    if !have("pdftotext") {
+        return;
+    }
+    let (ok, text) = run("pdftotext", &["-enc", "UTF-8"], &path, &["-"]);
+    assert!(ok);
+    let all = collapse(&text);
+    for want in [
+        long_name,
+        long_comment.as_str(),
+        "Tiếng dân tộc thiểu số (Tiếng Chăm)",
+    ] {
+        assert!(all.contains(&collapse(want)), "lacks {want:?}");
+    }
+    // Word boxes: inside the page body (x) and the page (y).
+    let (ok, html) = run("pdftotext", &["-bbox", "-enc", "UTF-8"], &path, &["-"]);
+    assert!(ok);
+    let mut words = 0;
+    for line in html
+        .lines()
+        .filter(|l| l.trim_start().starts_with("<word "))
+    {
+        let attr = |name: &str| -> f32 {
+            let key = format!("{name}=\"");
+            let start = line.find(&key).expect("attribute") + key.len();
+            let end = start + line[start..].find('"').expect("quote");
+            line[start..end].parse().expect("number")
+        };
+        let (x0, y0, x1, y1) = (attr("xMin"), attr("yMin"), attr("xMax"), attr("yMax"));
+        assert!(
+            x0 >= 61.0 && x1 <= 595.3 - 44.0 && y0 >= 15.0 && y1 <= 841.9 - 44.0,
+            "a word outside the page body: {line}"
+        );
+        words += 1;
+    }
+    assert!(words > 500);
+}
