@@ -332,19 +332,7 @@ fn validate(cli: &Cli, files: &[PathBuf], jobs: Option<usize>) -> u8 {
 }
 
 fn codes(cli: &Cli) -> u8 {
-    let list: Vec<Value> = hocba_core::rules::codes::ALL
-        .iter()
-        .map(|c| {
-            json!({
-                "code": c.code,
-                "severity": c.severity.as_str(),
-                "clause": c.clause,
-                "topic": c.topic,
-                "message": c.en,
-                "messageVi": c.vi,
-            })
-        })
-        .collect();
+    let list = hocba_core::rules::codes::to_json();
     let out = match cli.format {
         Format::Json => {
             let mut s = serde_json::to_string_pretty(&list).unwrap_or_default();

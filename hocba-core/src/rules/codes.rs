@@ -178,3 +178,25 @@ codes! {
 pub fn find(code: &str) -> Option<&'static Code> {
     ALL.iter().find(|c| c.code == code)
 }
+
+/// The catalogue as JSON, as `hocba codes --format json` prints it: one object per code with
+/// `code`, `severity`, `clause`, `topic`, `message` and `messageVi` (the templates).
+///
+/// ```
+/// let list = hocba_core::rules::codes::to_json();
+/// assert_eq!(list[0]["code"], "field_missing");
+/// ```
+pub fn to_json() -> serde_json::Value {
+    ALL.iter()
+        .map(|c| {
+            serde_json::json!({
+                "code": c.code,
+                "severity": c.severity.as_str(),
+                "clause": c.clause,
+                "topic": c.topic,
+                "message": c.en,
+                "messageVi": c.vi,
+            })
+        })
+        .collect()
+}
