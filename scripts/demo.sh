@@ -38,3 +38,13 @@ fi
 echo "== 4. Lỗi đọc được nêu rõ vị trí / unreadable input is reported with its position"
 printf '<HocBa xmlns="urn:hocba:tieu-hoc:1" phienBan="1">\n  <hocSinh>\n    <biDanh>Bo</biDanh>\n' >"$out/bad.xml"
 "$hocba" validate "$out/bad.xml" || echo "   (exit code $?: cannot read)"
+
+echo "== 5. Xuất PDF/A-3 và trích lại XML / render the PDF/A-3 document, extract the XML back"
+"$hocba" render "$sample" -o "$out/hocba.pdf" --require-valid
+echo "   $out/hocba.pdf ($(wc -c <"$out/hocba.pdf") bytes)"
+"$hocba" extract "$out/hocba.pdf" >"$out/hocba-extracted.xml"
+if cmp -s "$sample" "$out/hocba-extracted.xml"; then
+  echo "   XML nhúng giống hệt từng byte / embedded XML byte-identical"
+else
+  echo "   KHÁC / DIFFERENT" >&2; exit 1
+fi

@@ -70,6 +70,47 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Render one school year of a record as a PDF/A-3b document with the record (cut down to
+    /// that year) embedded as hocba.xml and empty signature fields GVCN, HT (and DAU).
+    ///
+    /// Exit code: 0 written, 1 --require-valid and the record has errors (nothing written),
+    /// 2 the record cannot be read or the document cannot be written.
+    Render {
+        /// The record (XML or JSON).
+        file: PathBuf,
+        /// The PDF to write.
+        #[arg(short, long, value_name = "OUT.pdf")]
+        output: PathBuf,
+        /// The school year (YYYY-YYYY); required when the record has several.
+        #[arg(long, value_name = "YYYY-YYYY")]
+        year: Option<String>,
+        /// A signature field for the school seal (DAU): auto = for public schools.
+        #[arg(long, value_enum, default_value_t = Seal::Auto)]
+        seal: Seal,
+        /// A TrueType/OpenType font to use instead of the bundled Liberation Serif.
+        #[arg(long, value_name = "TTF")]
+        font: Option<PathBuf>,
+        /// Uncompressed, readable output (for inspection and golden files).
+        #[arg(long)]
+        debug: bool,
+        /// Refuse (exit 1, no output) a record with findings of severity error.
+        #[arg(long)]
+        require_valid: bool,
+    },
+    /// Write the record embedded in a rendered (or signed) PDF (hocba.xml) to stdout.
+    ///
+    /// Exit code: 0 written, 2 the file is not a PDF or has no embedded record.
+    Extract {
+        /// The PDF.
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Seal {
+    Auto,
+    Yes,
+    No,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -97,6 +138,27 @@ fn main() -> ExitCode {
             emit(&cli, text.as_bytes())
         }
         Command::Convert { file, to, output } => convert(&cli, file, *to, output.as_ref()),
+        Command::Render {
+            file,
+            output,
+            year,
+            seal,
+            font,
+            debug,
+            require_valid,
+        } => render(
+            &cli,
+            file,
+            output,
+            RenderArgs {
+                year: year.clone(),
+                seal: *seal,
+                font: font.clone(),
+                debug: *debug,
+                require_valid: *require_valid,
+            },
+        ),
+        Command::Extract { file } => extract(&cli, file),
     };
     ExitCode::from(code)
 }
@@ -383,5 +445,108 @@ fn convert(cli: &Cli, file: &PathBuf, to: Target, output: Option<&PathBuf>) -> u
                 2
             }
         },
+    }
+}
+
+/// The options of `render` besides the files.
+struct RenderArgs {
+    year: Option<String>,
+    seal: Seal,
+    font: Option<PathBuf>,
+    debug: bool,
+    require_valid: bool,
+}
+
+fn cannot_open(cli: &Cli, path: &std::path::Path, e: &std::io::Error) {
+    fail(
+        cli,
+        &format!(
+            "{}: cannot open the file ({e}); check the path",
+            path.display()
+        ),
+        &format!(
+            "{}: không mở được tệp ({e}); hãy kiểm tra đường dẫn",
+            path.display()
+        ),
+    );
+}
+
+fn render(cli: &Cli, file: &PathBuf, output: &PathBuf, args: RenderArgs) -> u8 {
+    use hocba_core::pdf::{RenderError, RenderSettings, SealMode};
+    let record = match load(file) {
+        Ok(r) => r,
+        Err(u) => {
+            fail(cli, &u.en, &u.vi);
+            return 2;
+        }
+    };
+    let font = match &args.font {
+        None => None,
+        Some(path) => match std::fs::read(path) {
+            Ok(bytes) => Some(bytes),
+            Err(e) => {
+                cannot_open(cli, path, &e);
+                return 2;
+            }
+        },
+    };
+    let settings = RenderSettings {
+        year: args.year,
+        seal: match args.seal {
+            Seal::Auto => SealMode::Auto,
+            Seal::Yes => SealMode::Yes,
+            Seal::No => SealMode::No,
+        },
+        font,
+        debug: args.debug,
+        require_valid: args.require_valid,
+        ..RenderSettings::default()
+    };
+    let pdf = match hocba_core::pdf::render(&record, &settings) {
+        Ok(pdf) => pdf,
+        Err(e) => {
+            fail(
+                cli,
+                &format!("{}: {}", file.display(), e.message()),
+                &format!("{}: {}", file.display(), e.message_vi()),
+            );
+            return if matches!(e, RenderError::Invalid { .. }) {
+                1
+            } else {
+                2
+            };
+        }
+    };
+    match std::fs::write(output, &pdf) {
+        Ok(()) => 0,
+        Err(e) => {
+            fail(
+                cli,
+                &format!("{}: cannot write the file ({e})", output.display()),
+                &format!("{}: không ghi được tệp ({e})", output.display()),
+            );
+            2
+        }
+    }
+}
+
+fn extract(cli: &Cli, file: &PathBuf) -> u8 {
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            cannot_open(cli, file, &e);
+            return 2;
+        }
+    };
+    match hocba_core::pdf::extract_xml(&bytes) {
+        Ok(xml) => emit(cli, &xml),
+        Err(e) => {
+            fail(
+                cli,
+                &format!("{}: {}", file.display(), e.message()),
+                &format!("{}: {}", file.display(), e.message_vi()),
+            );
+            2
+        }
     }
 }

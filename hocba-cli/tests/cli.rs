@@ -184,3 +184,142 @@ fn codes_lists_the_catalogue() {
     let text = hocba(&["codes"]);
     assert!(String::from_utf8_lossy(&text.stdout).contains("field_missing"));
 }
+
+#[test]
+fn render_then_extract_gives_the_canonical_xml_of_the_cut_record() {
+    let dir = std::env::temp_dir().join(format!("hocba-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let pdf = dir.join("grade-2.pdf");
+    let pdf_s = pdf.to_str().expect("utf-8 path");
+    let out = hocba(&[
+        "render",
+        "fixtures/records/valid/grade-2.json",
+        "-o",
+        pdf_s,
+        "--seal",
+        "no",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+    let bytes = std::fs::read(&pdf).expect("the PDF is written");
+    assert!(bytes.starts_with(b"%PDF-1.7"));
+    let out = hocba(&["extract", pdf_s]);
+    assert_eq!(out.status.code(), Some(0));
+    // The fixture has one school year: the cut record is the record itself.
+    let xml = std::fs::read(root().join("fixtures/records/valid/grade-2.xml")).expect("xml");
+    assert!(out.stdout == xml, "extract differs from the canonical XML");
+
+    // A two-year record: --year is required; the embedded XML is the chosen year only.
+    let mut record = hocba_core::read_record(&xml).expect("read");
+    let mut earlier = record.years[0].clone();
+    earlier.school_year = Some("2023-2024".into());
+    record.years.insert(0, earlier);
+    let two = tmp("two-years.xml", &hocba_core::xml::to_vec(&record));
+    let two = two.to_str().expect("utf-8 path");
+    let out2 = dir.join("two.pdf");
+    let out2_s = out2.to_str().expect("utf-8 path");
+    let out = hocba(&["render", two, "-o", out2_s]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--year") && err.contains("nhiều năm học"),
+        "{err}"
+    );
+    assert!(!out2.exists(), "nothing written on an error");
+    let out = hocba(&["--lang", "en", "render", two, "-o", out2_s]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("several school years"));
+    let out = hocba(&[
+        "render",
+        two,
+        "-o",
+        out2_s,
+        "--year",
+        "2023-2024",
+        "--debug",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = hocba(&["extract", out2_s]);
+    assert_eq!(out.status.code(), Some(0));
+    let cut = hocba_core::pdf::cut_to_year(&record, Some("2023-2024")).expect("cut");
+    assert!(out.stdout == hocba_core::xml::to_vec(&cut));
+}
+
+#[test]
+fn render_require_valid_refuses_an_invalid_record_with_exit_1() {
+    let dir = std::env::temp_dir().join(format!("hocba-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let pdf = dir.join("invalid.pdf");
+    let pdf_s = pdf.to_str().expect("utf-8 path");
+    let invalid = "fixtures/records/invalid/score_out_of_range.xml";
+    let out = hocba(&["render", invalid, "-o", pdf_s, "--require-valid"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("score_out_of_range"), "{err}");
+    assert!(
+        err.starts_with("hocba: ") && err.lines().count() == 1,
+        "{err}"
+    );
+    assert!(!pdf.exists(), "no output for a refused record");
+    // Without the option the draft renders.
+    let out = hocba(&["render", invalid, "-o", pdf_s]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(pdf.exists());
+    // A valid record passes the check.
+    let out = hocba(&[
+        "render",
+        "fixtures/records/valid/grade-3.xml",
+        "-o",
+        pdf_s,
+        "--require-valid",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn extract_of_what_is_not_a_rendered_pdf_exits_2() {
+    let out = hocba(&["extract", "fixtures/records/valid/grade-1.xml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("không phải PDF"), "{err}");
+    let fake = tmp("fake.pdf", b"%PDF-1.7\nnot really");
+    let out = hocba(&[
+        "--lang",
+        "en",
+        "extract",
+        fake.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be read"));
+    let out = hocba(&["extract", "does/not/exist.pdf"]);
+    assert_eq!(out.status.code(), Some(2));
+    // Bad options and a missing font file are usage errors.
+    let out = hocba(&[
+        "render",
+        "fixtures/records/valid/grade-1.xml",
+        "-o",
+        "/dev/null",
+        "--seal",
+        "maybe",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = hocba(&[
+        "render",
+        "fixtures/records/valid/grade-1.xml",
+        "-o",
+        "/dev/null",
+        "--font",
+        "no/such/font.ttf",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}

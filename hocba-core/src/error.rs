@@ -1,4 +1,5 @@
-//! Operational errors: the input cannot be read as a record at all.
+//! Operational errors: the input cannot be read as a record at all, a document cannot be
+//! rendered, or the record cannot be read back out of a document.
 //!
 //! A record that reads but breaks a rule is not an error: it is a finding of the rule engine.
 //! Every error has an English and a Vietnamese message that names what is wrong, where, and what
@@ -371,6 +372,12 @@ pub enum Error {
     /// The input cannot be read as a record.
     #[error("{0}")]
     Parse(#[from] ParseError),
+    /// A document could not be rendered.
+    #[error("{0}")]
+    Render(#[from] crate::pdf::RenderError),
+    /// The record could not be read out of a document.
+    #[error("{0}")]
+    Extract(#[from] crate::pdf::ExtractError),
 }
 
 impl Error {
@@ -383,6 +390,8 @@ impl Error {
     pub fn message_vi(&self) -> String {
         match self {
             Error::Parse(p) => with_position(p.message_vi(), p.position, true),
+            Error::Render(e) => e.message_vi(),
+            Error::Extract(e) => e.message_vi(),
         }
     }
 
@@ -390,13 +399,16 @@ impl Error {
     pub fn position(&self) -> Option<Position> {
         match self {
             Error::Parse(p) => p.position,
+            Error::Render(_) | Error::Extract(_) => None,
         }
     }
 
-    /// A stable identifier of the kind of error, for programs (`parse`).
+    /// A stable identifier of the kind of error, for programs (`parse`, `render`, `extract`).
     pub fn kind_name(&self) -> &'static str {
         match self {
             Error::Parse(_) => "parse",
+            Error::Render(_) => "render",
+            Error::Extract(_) => "extract",
         }
     }
 }

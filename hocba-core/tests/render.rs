@@ -278,6 +278,10 @@ fn check_structure(name: &str, bytes: &[u8], cut: &Record) {
         content == xml.as_bytes(),
         "{name}: the embedded XML differs from the cut-down canonical XML"
     );
+    assert!(
+        pdf::extract_xml(bytes).expect("extract_xml") == xml.as_bytes(),
+        "{name}: extract_xml differs from the cut-down canonical XML"
+    );
     let back = hocba_core::read_record(&content).expect("embedded XML parses");
     assert_eq!(back.years.len(), 1, "{name}: one school year embedded");
 
@@ -461,17 +465,27 @@ fn seal_mode_and_caller_font() {
 /// Acceptance 4: very long comments, the longest names and a grade-5 page with every optional
 /// subject render without overflow: every word pdftotext finds lies inside the page body (or the
 /// continuation line in the top margin), and the long texts come back whole.
-#[test]
-fn long_texts_stay_inside_the_page() {
+const LONG_NAME: &str = "Tôn Nữ Hoàng Phương Thảo Nguyên Khánh Linh Diệu Huyền Trâm Anh Bảo Ngọc Minh Châu Thiên Kim Quỳnh Như Mỹ Duyên Thục Đoan Vy";
+const SENTENCE: &str = "Em đọc to, rõ ràng, diễn cảm; viết đúng chính tả, chữ viết đều và đẹp; biết dùng từ ngữ phù hợp, đặt câu đúng ngữ pháp; tích cực phát biểu xây dựng bài. ";
+const UNBREAKABLE: &str = "Siêuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuu dài.";
+
+fn long_comment() -> String {
+    let long_comment: String = SENTENCE.repeat(8).chars().take(1000).collect();
+    long_comment.trim().to_owned()
+}
+
+/// The stress record of acceptance 4: grade 5, the longest names, 1,000-character comments on
+/// every subject, quality and competency, and every optional subject (the ethnic language with
+/// an unbreakable comment).
+fn stress_record() -> Record {
     use hocba_core::model::{SubjectResult, Text};
     let path = common::root().join("fixtures/records/valid/grade-5.xml");
     let mut record = hocba_core::read_record(&common::read(&path)).expect("read");
-    let long_name = "Tôn Nữ Hoàng Phương Thảo Nguyên Khánh Linh Diệu Huyền Trâm Anh Bảo Ngọc Minh Châu Thiên Kim Quỳnh Như Mỹ Duyên Thục Đoan Vy";
+    let long_name = LONG_NAME;
     assert!(long_name.chars().count() <= 150);
-    let sentence = "Em đọc to, rõ ràng, diễn cảm; viết đúng chính tả, chữ viết đều và đẹp; biết dùng từ ngữ phù hợp, đặt câu đúng ngữ pháp; tích cực phát biểu xây dựng bài. ";
-    let long_comment: String = sentence.repeat(8).chars().take(1000).collect();
-    let long_comment = long_comment.trim().to_owned();
-    let unbreakable = "Siêuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuu dài.";
+    let sentence = SENTENCE;
+    let long_comment = long_comment();
+    let unbreakable = UNBREAKABLE;
     {
         let p = record.pupil.as_mut().expect("pupil");
         p.full_name = Some(Text::from(long_name));
@@ -497,6 +511,14 @@ fn long_texts_stay_inside_the_page() {
     for q in &mut year.competencies {
         q.comment = Some(Text::from(long_comment.as_str()));
     }
+    record
+}
+
+#[test]
+fn long_texts_stay_inside_the_page() {
+    let record = stress_record();
+    let long_name = LONG_NAME;
+    let long_comment = long_comment();
     let bytes = pdf::render(&record, &RenderSettings::default()).expect("render");
     let cut = pdf::cut_to_year(&record, None).expect("cut");
     check_structure("long.pdf", &bytes, &cut);
@@ -540,4 +562,325 @@ fn long_texts_stay_inside_the_page() {
         words += 1;
     }
     assert!(words > 500);
+}
+
+/// One word of `pdftotext -bbox`: its page (from 0), box (points, top-left origin) and text.
+#[derive(Debug, Clone)]
+struct Word {
+    page: usize,
+    x0: f32,
+    y0: f32,
+    x1: f32,
+    y1: f32,
+    text: String,
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The words of every page, with `pdftotext -bbox`.
+fn bbox_words(path: &Path) -> Vec<Word> {
+    let (ok, html) = run("pdftotext", &["-bbox", "-enc", "UTF-8"], path, &["-"]);
+    assert!(ok, "pdftotext -bbox failed");
+    let mut words = Vec::new();
+    let mut page = 0usize;
+    let mut pages_seen = 0usize;
+    for line in html.lines().map(str::trim_start) {
+        if line.starts_with("<page ") {
+            page = pages_seen;
+            pages_seen += 1;
+            continue;
+        }
+        if !line.starts_with("<word ") {
+            continue;
+        }
+        let attr = |name: &str| -> f32 {
+            let key = format!("{name}=\"");
+            let start = line.find(&key).expect("attribute") + key.len();
+            let end = start + line[start..].find('"').expect("quote");
+            line[start..end].parse().expect("number")
+        };
+        let open = line.find('>').expect("tag end") + 1;
+        let close = line.rfind("</word>").expect("closing tag");
+        words.push(Word {
+            page,
+            x0: attr("xMin"),
+            y0: attr("yMin"),
+            x1: attr("xMax"),
+            y1: attr("yMax"),
+            text: unescape(&line[open..close]),
+        });
+    }
+    words
+}
+
+/// Acceptance 4, cell by cell: on the stress record, every word of the year page's three
+/// tables (header, names, levels, scores, comments) lies inside the cell of the column it starts
+/// in (within the cell padding), and the comment columns hold exactly the comments, whole.
+#[test]
+fn comments_stay_inside_their_cells() {
+    use hocba_core::pdf::layout;
+    let record = stress_record();
+    let bytes = pdf::render(&record, &RenderSettings::default()).expect("render");
+    let path = tmp_pdf("cells.pdf", &bytes);
+    if !have("pdftotext") {
+        return;
+    }
+    let mut words = bbox_words(&path);
+    // Reading order: page, line (the bottom of the box: the same for one font size), x.
+    words.sort_by(|a, b| {
+        (a.page, (a.y1 * 4.0).round() as i64)
+            .cmp(&(b.page, (b.y1 * 4.0).round() as i64))
+            .then(a.x0.total_cmp(&b.x0))
+    });
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum Section {
+        Before,
+        Subjects,
+        Qualities,
+        Competencies,
+        After,
+    }
+    let subject_cols = layout::subject_columns();
+    let item_cols = layout::item_columns();
+    let pad = layout::CELL_PADDING;
+    let tolerance = 0.6;
+    let mut section = Section::Before;
+    let mut heading_line: Option<(usize, i64)> = None;
+    let mut comments: Vec<(Section, String)> = Vec::new();
+    let mut checked = 0usize;
+    for (i, w) in words.iter().enumerate() {
+        let next = |k: usize| words.get(i + k).map_or("", |w| w.text.as_str());
+        let line = (w.page, (w.y1 * 4.0).round() as i64);
+        let at_margin = (w.x0 - 62.0).abs() < 2.0;
+        let switch = match (w.text.as_str(), next(1), next(2)) {
+            ("1.", "Các", "môn") if at_margin && w.page >= 3 => Some(Section::Subjects),
+            ("2.", "Những", "phẩm") if at_margin && section == Section::Subjects => {
+                Some(Section::Qualities)
+            }
+            ("3.", "Những", "năng") if at_margin && section == Section::Qualities => {
+                Some(Section::Competencies)
+            }
+            ("4.", "Đánh", "giá") if at_margin && section == Section::Competencies => {
+                Some(Section::After)
+            }
+            _ => None,
+        };
+        if let Some(s) = switch {
+            section = s;
+            heading_line = Some(line);
+            continue;
+        }
+        // The heading's own line, and the continuation line in the top margin, are not cells.
+        if heading_line == Some(line) || w.y0 < 45.0 {
+            continue;
+        }
+        let cols: &[(f32, f32)] = match section {
+            Section::Subjects => &subject_cols,
+            Section::Qualities | Section::Competencies => &item_cols,
+            Section::Before | Section::After => continue,
+        };
+        let Some(col) = cols
+            .iter()
+            .position(|(l, r)| w.x0 >= *l - tolerance && w.x0 < *r)
+        else {
+            panic!("{section:?}: a word left of the table or right of it: {w:?}");
+        };
+        let (left, right) = cols[col];
+        assert!(
+            w.x0 >= left + pad - tolerance && w.x1 <= right - pad + tolerance,
+            "{section:?}: a word outside its cell (column {col}, {left}..{right}): {w:?}"
+        );
+        checked += 1;
+        if col == cols.len() - 1 {
+            comments.push((section, w.text.clone()));
+        }
+    }
+    assert_eq!(
+        section,
+        Section::After,
+        "the three tables were not all found"
+    );
+    assert!(checked > 1000, "only {checked} words checked");
+
+    // The comment columns hold the comments whole (the header "Nhận xét" repeats on every page
+    // the table continues on).
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let column_text = |which: Section| {
+        squash(
+            &comments
+                .iter()
+                .filter(|(s, _)| *s == which)
+                .map(|(_, t)| t.as_str())
+                .collect::<Vec<_>>()
+                .concat(),
+        )
+        .replace("Nhậnxét", "")
+    };
+    let year = &record.years[0];
+    let long = squash(&long_comment());
+    let subjects = column_text(Section::Subjects);
+    let unbreakable = squash(UNBREAKABLE);
+    assert!(subjects.contains(&unbreakable), "the unbreakable comment");
+    assert_eq!(
+        subjects.replacen(&unbreakable, "", 1),
+        long.repeat(year.subjects.len() - 1),
+        "the subjects' comment column"
+    );
+    assert_eq!(
+        column_text(Section::Qualities),
+        long.repeat(year.qualities.len()),
+        "the qualities' comment column"
+    );
+    assert_eq!(
+        column_text(Section::Competencies),
+        long.repeat(year.competencies.len()),
+        "the competencies' comment column"
+    );
+}
+
+/// Acceptance 3: the debug profile of two fixtures, byte for byte (`HOCBA_UPDATE_GOLDEN=1`
+/// rewrites the files).
+#[test]
+fn debug_profile_golden_files() {
+    let update = std::env::var_os("HOCBA_UPDATE_GOLDEN").is_some();
+    let dir = common::root().join("fixtures/pdf/golden");
+    for stem in ["grade-1", "example"] {
+        let path = common::root().join(format!("fixtures/records/valid/{stem}.xml"));
+        let record = hocba_core::read_record(&common::read(&path)).expect("read");
+        let settings = RenderSettings {
+            debug: true,
+            ..RenderSettings::default()
+        };
+        let bytes = pdf::render(&record, &settings).expect("render");
+        let golden = dir.join(format!("{stem}.debug.pdf"));
+        if update {
+            std::fs::create_dir_all(&dir).expect("create the golden directory");
+            std::fs::write(&golden, &bytes).expect("write the golden file");
+            continue;
+        }
+        let want = std::fs::read(&golden).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}; run HOCBA_UPDATE_GOLDEN=1 cargo test -p hocba-core --test render",
+                golden.display()
+            )
+        });
+        if bytes != want {
+            let at = bytes
+                .iter()
+                .zip(&want)
+                .position(|(a, b)| a != b)
+                .unwrap_or(bytes.len().min(want.len()));
+            let from = at.saturating_sub(80);
+            panic!(
+                "{}: the rendering differs from the golden file at byte {at} (sizes {} and {}):\n\
+                 now:    {:?}\ngolden: {:?}\n\
+                 if the change is intended, run HOCBA_UPDATE_GOLDEN=1 cargo test -p hocba-core --test render",
+                golden.display(),
+                bytes.len(),
+                want.len(),
+                String::from_utf8_lossy(&bytes[from..(at + 80).min(bytes.len())]),
+                String::from_utf8_lossy(&want[from..(at + 80).min(want.len())]),
+            );
+        }
+        assert_eq!(
+            pdf::extract_xml(&want).expect("extract from the golden file"),
+            hocba_core::xml::to_string(&record).into_bytes(),
+            "{stem}: the golden file embeds the canonical XML"
+        );
+    }
+}
+
+/// `extract_xml` on what is not a rendered document: a clean error, never a panic.
+#[test]
+fn extract_refuses_hostile_input_cleanly() {
+    use hocba_core::pdf::ExtractError;
+    assert_eq!(pdf::extract_xml(b""), Err(ExtractError::NotPdf));
+    assert_eq!(
+        pdf::extract_xml(b"<HocBa xmlns=\"urn:hocba:tieu-hoc:1\"/>"),
+        Err(ExtractError::NotPdf)
+    );
+    assert!(matches!(
+        pdf::extract_xml(b"%PDF-1.7\ngarbage"),
+        Err(ExtractError::Unreadable { .. })
+    ));
+    let big = vec![b' '; pdf::MAX_PDF_BYTES + 1];
+    assert!(matches!(
+        pdf::extract_xml(&big),
+        Err(ExtractError::TooLarge { .. })
+    ));
+    let path = common::root().join("fixtures/records/valid/example.xml");
+    let record = hocba_core::read_record(&common::read(&path)).expect("read");
+    let good = pdf::render(&record, &RenderSettings::default()).expect("render");
+    // A PDF without the attachment.
+    let mut doc = Document::load_mem(&good).expect("lopdf");
+    doc.catalog_mut().expect("catalog").remove(b"Names");
+    doc.catalog_mut().expect("catalog").remove(b"AF");
+    let mut stripped = Vec::new();
+    doc.save_to(&mut stripped).expect("save");
+    assert_eq!(
+        pdf::extract_xml(&stripped),
+        Err(ExtractError::NoEmbeddedRecord)
+    );
+    // Only /AF left: still found.
+    let mut doc = Document::load_mem(&good).expect("lopdf");
+    doc.catalog_mut().expect("catalog").remove(b"Names");
+    let mut af_only = Vec::new();
+    doc.save_to(&mut af_only).expect("save");
+    assert_eq!(
+        pdf::extract_xml(&af_only).expect("found through /AF"),
+        hocba_core::xml::to_vec(&record)
+    );
+    // Truncations and corrupted bytes (a deterministic walk): Ok or Err, never a panic.
+    for cut in [10, 100, 1000, good.len() / 2, good.len() - 30] {
+        let _ = pdf::extract_xml(&good[..cut]);
+    }
+    let mut state = 0x2545_f491_u32;
+    for round in 0..200 {
+        let mut bad = good.clone();
+        for _ in 0..(1 + round % 8) {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            let i = state as usize % bad.len();
+            bad[i] = (state >> 24) as u8;
+        }
+        if let Ok(xml) = pdf::extract_xml(&bad) {
+            assert!(xml.len() <= pdf::MAX_XML_BYTES);
+        }
+    }
+    // The errors reach hocba_core::Error with both languages.
+    let e = hocba_core::Error::from(ExtractError::NoEmbeddedRecord);
+    assert_eq!(e.kind_name(), "extract");
+    assert!(e.message().contains("hocba.xml") && e.message_vi().contains("hocba.xml"));
+    let e = hocba_core::Error::from(RenderError::NoSchoolYear);
+    assert_eq!(e.kind_name(), "render");
+    assert!(e.position().is_none());
+    assert_ne!(e.message(), e.message_vi());
+}
+
+/// `require_valid` refuses a record with errors, and only then.
+#[test]
+fn require_valid_refuses_records_with_errors() {
+    let strict = RenderSettings {
+        require_valid: true,
+        ..RenderSettings::default()
+    };
+    let path = common::root().join("fixtures/records/valid/grade-3.xml");
+    let record = hocba_core::read_record(&common::read(&path)).expect("read");
+    pdf::render(&record, &strict).expect("a valid record renders");
+    let mut broken = record.clone();
+    broken.years[0].subjects[0].score = Some(hocba_core::model::Number::from(11));
+    let err = pdf::render(&broken, &strict).expect_err("an invalid record is refused");
+    assert!(
+        matches!(err, RenderError::Invalid { errors, .. } if errors >= 1),
+        "{err:?}"
+    );
+    pdf::render(&broken, &RenderSettings::default()).expect("drafts still render");
 }

@@ -78,6 +78,28 @@ enum hocba_result
      * says what and where (line, column).
      */
     HOCBA_RESULT_PARSE_ERROR = 100,
+    /**
+     * The document cannot be rendered: the record has several school years and the options
+     * name none (`"year"`), the named year is not in the record, the record has no school year,
+     * the font cannot be used, or the PDF writer refused the document. The `hocba_error` says
+     * which.
+     */
+    HOCBA_RESULT_RENDER_ERROR = 300,
+    /**
+     * `"require-valid"` was set and the record has findings of severity error; nothing was
+     * rendered. `hocba_validate` lists the findings.
+     */
+    HOCBA_RESULT_RECORD_INVALID = 301,
+    /**
+     * The rendering options are not a JSON object of the documented keys and types, or the font
+     * file they name cannot be read.
+     */
+    HOCBA_RESULT_INVALID_OPTIONS = 302,
+    /**
+     * The embedded record cannot be read out of the bytes: not a PDF, a damaged or encrypted
+     * PDF, no embedded `hocba.xml`, or too large.
+     */
+    HOCBA_RESULT_EXTRACT_ERROR = 310,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -409,6 +431,66 @@ void hocba_report_free(struct hocba_report *report);
  * `out` is NULL or points to a writable pointer.
  */
 hocba_result hocba_codes_json(struct hocba_buffer **out);
+
+/**
+ * Renders one school year of `record` as its PDF/A-3b document (`signing.md`, "Container"):
+ * cover, pupil information with the photo, learning history and the year page, the record cut
+ * down to that year embedded as `hocba.xml`, and the empty signature fields `GVCN`, `HT` (and
+ * `DAU` for the school seal). The same record and options give the same bytes.
+ *
+ * `options_json` is NULL (the defaults) or a NUL-terminated UTF-8 JSON object whose keys are
+ * the long options of `hocba render`, each optional (`null` is the default):
+ * - `"year"`: the school year, `"2024-2025"`; required when the record has several;
+ * - `"seal"`: `"auto"` (default: a seal field for public schools), `"yes"` or `"no"`;
+ * - `"font"`: the path of a TrueType/OpenType file to use instead of the bundled Liberation
+ *   Serif (read during the call; it must cover every Vietnamese letter);
+ * - `"debug"`: `true` for uncompressed, readable output;
+ * - `"require-valid"`: `true` to refuse a record with findings of severity error.
+ *
+ * On success returns `HOCBA_RESULT_OK` and stores a new buffer with the PDF in `*pdf_out`; the
+ * caller owns it and frees it with `hocba_buffer_free`.
+ *
+ * On failure returns the reason and leaves `*pdf_out` untouched: `HOCBA_RESULT_RENDER_ERROR`
+ * (no such year, a year needed, an unusable font, ...), `HOCBA_RESULT_RECORD_INVALID`
+ * (`"require-valid"` and the record has errors), `HOCBA_RESULT_INVALID_OPTIONS` (the JSON, a
+ * key, a value, or an unreadable font file), `HOCBA_RESULT_NULL_ARGUMENT` (`record` or
+ * `pdf_out` is NULL). Then, if `error_out` is not NULL, stores in `*error_out` a new error with
+ * the messages; the caller owns it and frees it with `hocba_error_free`.
+ *
+ * `record` and `options_json` are borrowed for the duration of the call only.
+ *
+ * # Safety
+ * `record` is NULL or a live record from this library; `options_json` is NULL or a
+ * NUL-terminated string; `pdf_out` and `error_out` are NULL or point to writable pointers.
+ */
+hocba_result hocba_render(const struct hocba_record *record,
+                          const char *options_json,
+                          struct hocba_buffer **pdf_out,
+                          struct hocba_error **error_out);
+
+/**
+ * Reads the record embedded in a rendered (or signed) PDF: the bytes of its `hocba.xml`, as
+ * stored (the canonical XML of the record cut down to the document's school year). The `len`
+ * bytes at `pdf` may come from anywhere: at most 64 MiB are read, decoding is bounded, and a
+ * damaged file is an error, not a crash.
+ *
+ * On success returns `HOCBA_RESULT_OK` and stores a new buffer with the XML in `*xml_out`; the
+ * caller owns it and frees it with `hocba_buffer_free`.
+ *
+ * On failure returns the reason and leaves `*xml_out` untouched: `HOCBA_RESULT_EXTRACT_ERROR`
+ * (not a PDF, unreadable, no embedded record), `HOCBA_RESULT_NULL_ARGUMENT` (`pdf` or `xml_out`
+ * is NULL), `HOCBA_RESULT_INVALID_ARGUMENT` (`len` larger than `PTRDIFF_MAX`). Then, if
+ * `error_out` is not NULL, stores in `*error_out` a new error; the caller owns it and frees it
+ * with `hocba_error_free`.
+ *
+ * # Safety
+ * `pdf` is NULL or points to `len` readable bytes; `xml_out` and `error_out` are NULL or point
+ * to writable pointers.
+ */
+hocba_result hocba_extract(const uint8_t *pdf,
+                           size_t len,
+                           struct hocba_buffer **xml_out,
+                           struct hocba_error **error_out);
 
 /**
  * The first byte of the buffer's contents, followed by a NUL byte at

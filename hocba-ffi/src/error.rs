@@ -91,10 +91,26 @@ impl hocba_error {
         }
     }
 
+    /// An error with its own messages and no position.
+    pub(crate) fn with_messages(result: hocba_result, en: String, vi: String) -> hocba_error {
+        hocba_error {
+            result,
+            message_vi: c_string(vi),
+            message_en: c_string(en),
+            line: 0,
+            column: 0,
+        }
+    }
+
     /// The error for a failure of hocba-core.
     pub(crate) fn from_core(error: &hocba_core::Error) -> hocba_error {
         let result = match error {
             hocba_core::Error::Parse(_) => hocba_result::ParseError,
+            hocba_core::Error::Render(hocba_core::pdf::RenderError::Invalid { .. }) => {
+                hocba_result::RecordInvalid
+            }
+            hocba_core::Error::Render(_) => hocba_result::RenderError,
+            hocba_core::Error::Extract(_) => hocba_result::ExtractError,
             // hocba_core::Error is non_exhaustive: a kind this crate does not know yet.
             _ => hocba_result::UnexpectedError,
         };

@@ -26,6 +26,8 @@ mod record;
 
 mod report;
 
+mod render;
+
 mod buffer;
 
 mod error;
@@ -40,6 +42,7 @@ pub use error::{
 pub use record::{
     hocba_record, hocba_record_free, hocba_record_parse, hocba_record_to_json, hocba_record_to_xml,
 };
+pub use render::{hocba_extract, hocba_render};
 pub use report::{
     codes_json, hocba_codes_json, hocba_report, hocba_report_finding_clause,
     hocba_report_finding_code, hocba_report_finding_message, hocba_report_finding_path,

@@ -33,6 +33,20 @@ pub enum hocba_result {
     /// unknown element, text where a number is required, too large, ...): the `hocba_error`
     /// says what and where (line, column).
     ParseError = 100,
+    /// The document cannot be rendered: the record has several school years and the options
+    /// name none (`"year"`), the named year is not in the record, the record has no school year,
+    /// the font cannot be used, or the PDF writer refused the document. The `hocba_error` says
+    /// which.
+    RenderError = 300,
+    /// `"require-valid"` was set and the record has findings of severity error; nothing was
+    /// rendered. `hocba_validate` lists the findings.
+    RecordInvalid = 301,
+    /// The rendering options are not a JSON object of the documented keys and types, or the font
+    /// file they name cannot be read.
+    InvalidOptions = 302,
+    /// The embedded record cannot be read out of the bytes: not a PDF, a damaged or encrypted
+    /// PDF, no embedded `hocba.xml`, or too large.
+    ExtractError = 310,
 }
 
 impl hocba_result {
@@ -44,6 +58,10 @@ impl hocba_result {
         hocba_result::Panic,
         hocba_result::UnexpectedError,
         hocba_result::ParseError,
+        hocba_result::RenderError,
+        hocba_result::RecordInvalid,
+        hocba_result::InvalidOptions,
+        hocba_result::ExtractError,
     ];
 
     /// The code with this number, if there is one.
@@ -69,6 +87,18 @@ impl hocba_result {
             }
             hocba_result::ParseError => {
                 c"the input cannot be read as a record / không đọc được dữ liệu đầu vào thành học bạ"
+            }
+            hocba_result::RenderError => {
+                c"the document cannot be rendered / không xuất được văn bản PDF"
+            }
+            hocba_result::RecordInvalid => {
+                c"the record has errors and require-valid is set / học bạ có lỗi nên không xuất (require-valid)"
+            }
+            hocba_result::InvalidOptions => {
+                c"the rendering options are invalid / các tùy chọn xuất PDF không hợp lệ"
+            }
+            hocba_result::ExtractError => {
+                c"no record can be read out of the PDF / không trích xuất được học bạ từ tệp PDF"
             }
         }
     }

@@ -327,6 +327,31 @@ fn test_report_under_valgrind() {
     }
 }
 
+/// The arguments of `test_render.c`: a one-year canonical record, one with an error, a font.
+fn render_args() -> Vec<PathBuf> {
+    let valid = crate_dir().join("../fixtures/records/valid/grade-3.xml");
+    let font = crate_dir().join("../hocba-core/fonts/LiberationSerif-Bold.ttf");
+    vec![valid, score_of_eleven(), font]
+}
+
+#[test]
+fn test_render_with_sanitizers() {
+    let exe = compile(&c_source("test_render.c"), Build::Sanitized);
+    let mut command = sanitized(&exe);
+    command.args(render_args());
+    let output = assert_success(command);
+    assert!(String::from_utf8_lossy(&output.stdout).contains("test_render: all checks passed"));
+}
+
+#[test]
+fn test_render_under_valgrind() {
+    let exe = compile(&c_source("test_render.c"), Build::Plain);
+    if let Some(mut command) = valgrind() {
+        command.arg(&exe).args(render_args());
+        assert_success(command);
+    }
+}
+
 /// The threads share a valid record (no finding) and one with a finding.
 #[test]
 fn test_threads_with_sanitizers() {

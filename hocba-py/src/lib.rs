@@ -43,6 +43,21 @@ create_exception!(
     "Lỗi đọc — the input cannot be read as a record (not XML or JSON of format v1)."
 );
 
+create_exception!(
+    hocba,
+    RenderError,
+    HocbaError,
+    "Lỗi xuất PDF — a document cannot be rendered (no such school year, ``year`` needed, an\n\
+     unusable font, ``require_valid`` and the record has errors)."
+);
+create_exception!(
+    hocba,
+    ExtractError,
+    HocbaError,
+    "Lỗi trích xuất — the record cannot be read out of a PDF (not a PDF, damaged, or no\n\
+     embedded ``hocba.xml``)."
+);
+
 /// The one place where a `hocba-core` error becomes a Python exception.
 ///
 /// The exception's `args` is `(message,)`, so `str(exc)` is the English message; the attributes
@@ -51,6 +66,8 @@ fn to_py_err(py: Python<'_>, err: hocba_core::Error) -> PyErr {
     let message = err.message();
     let py_err = match &err {
         hocba_core::Error::Parse(_) => ParseError::new_err(message.clone()),
+        hocba_core::Error::Render(_) => RenderError::new_err(message.clone()),
+        hocba_core::Error::Extract(_) => ExtractError::new_err(message.clone()),
         _ => HocbaError::new_err(message.clone()),
     };
     let position = err.position();
@@ -783,6 +800,87 @@ fn codes(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
     Ok(list)
 }
 
+// --- Rendering ----------------------------------------------------------------------------------
+
+/// Renders one school year of a record as a PDF/A-3b document (bytes): cover, pupil information
+/// with the photo, learning history and the year page, the record cut down to that year embedded
+/// as ``hocba.xml``, and the empty signature fields ``GVCN``, ``HT`` (and ``DAU`` for the seal).
+///
+/// The keyword arguments are the CLI's ``hocba render`` options: ``year`` (``"2024-2025"``,
+/// required when the record has several), ``seal`` (``"auto"``: for public schools, ``"yes"``,
+/// ``"no"``), ``font`` (a TrueType/OpenType font: its bytes, or the path of its file),
+/// ``debug`` (uncompressed output) and ``require_valid`` (refuse a record with findings of
+/// severity error). The same record and options give the same bytes. The GIL is released while
+/// the document is rendered.
+///
+/// Raises ``RenderError`` when the document cannot be rendered, ``ValueError`` for an unknown
+/// ``seal``, ``OSError`` when the font file cannot be read.
+#[pyfunction]
+#[pyo3(signature = (record, *, year = None, seal = "auto", font = None, debug = false, require_valid = false))]
+fn render_pdf<'py>(
+    py: Python<'py>,
+    record: PyRef<'_, Record>,
+    year: Option<String>,
+    seal: &str,
+    font: Option<&Bound<'py, PyAny>>,
+    debug: bool,
+    require_valid: bool,
+) -> PyResult<Bound<'py, PyBytes>> {
+    use hocba_core::pdf::{RenderSettings, SealMode};
+    let seal = match seal {
+        "auto" => SealMode::Auto,
+        "yes" => SealMode::Yes,
+        "no" => SealMode::No,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "seal must be \"auto\", \"yes\" or \"no\", not {other:?}"
+            )))
+        }
+    };
+    let font = match font {
+        None => None,
+        Some(f) if f.is_none() => None,
+        Some(f) => Some(if let Ok(b) = f.cast::<PyBytes>() {
+            b.as_bytes().to_vec()
+        } else {
+            let path: std::path::PathBuf = py
+                .import("os")?
+                .call_method1("fspath", (f,))
+                .map_err(|_| {
+                    PyTypeError::new_err("font must be bytes (the font) or a path to a font file")
+                })?
+                .extract()?;
+            py.detach(|| std::fs::read(&path)).map_err(PyErr::from)?
+        }),
+    };
+    let settings = RenderSettings {
+        year,
+        seal,
+        font,
+        debug,
+        require_valid,
+        ..RenderSettings::default()
+    };
+    let record = &record.inner;
+    let pdf = py
+        .detach(|| hocba_core::pdf::render(record, &settings))
+        .map_err(|e| to_py_err(py, e.into()))?;
+    Ok(PyBytes::new(py, &pdf))
+}
+
+/// The record embedded in a rendered (or signed) PDF: the bytes of its ``hocba.xml``, as stored
+/// (the canonical XML of the record cut down to the document's school year). The GIL is released
+/// while the PDF is read.
+///
+/// Raises ``ExtractError`` when the input is not a PDF, cannot be read, or has no embedded record.
+#[pyfunction]
+fn extract_xml<'py>(py: Python<'py>, pdf: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
+    let xml = py
+        .detach(|| hocba_core::pdf::extract_xml(pdf))
+        .map_err(|e| to_py_err(py, e.into()))?;
+    Ok(PyBytes::new(py, &xml))
+}
+
 /// The JSON Schema (draft 2020-12) of record format v1.
 #[pyfunction]
 fn json_schema() -> String {
@@ -800,8 +898,8 @@ fn xsd() -> &'static str {
 mod _hocba {
     #[pymodule_export]
     use super::{
-        codes, derive_result, json_schema, validate, xsd, Finding, HocbaError, ParseError, Record,
-        Report, YearSummary,
+        codes, derive_result, extract_xml, json_schema, render_pdf, validate, xsd, ExtractError,
+        Finding, HocbaError, ParseError, Record, RenderError, Report, YearSummary,
     };
 
     use pyo3::prelude::*;

@@ -65,16 +65,20 @@ def test_version_matches_cargo() -> None:
 
 def test_public_names() -> None:
     expected = {
+        "ExtractError",
         "Finding",
         "HocbaError",
         "ParseError",
         "Record",
+        "RenderError",
         "Report",
         "YearSummary",
         "__version__",
         "codes",
         "derive_result",
+        "extract_xml",
         "json_schema",
+        "render_pdf",
         "validate",
         "xsd",
     }

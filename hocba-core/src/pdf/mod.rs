@@ -14,7 +14,10 @@
 //! Rendering is deterministic: the same record and settings give the same bytes (dates come from
 //! the year's `ngayXacNhan`, identifiers from the content). The design notes are in `docs/pdf.md`.
 
+mod extract;
 mod render;
+
+pub use extract::{extract_xml, ExtractError, MAX_PDF_BYTES, MAX_XML_BYTES};
 
 use crate::model::{Instant, Record, SchoolKind};
 
@@ -25,6 +28,22 @@ pub const FONT_BOLD: &[u8] = include_bytes!("../../fonts/LiberationSerif-Bold.tt
 
 /// The name of the embedded record (`signing.md`).
 pub const EMBEDDED_FILE_NAME: &str = "hocba.xml";
+
+/// The layout's geometry, for tests that check where text lands (not a stable API).
+#[doc(hidden)]
+pub mod layout {
+    /// The cells' x-ranges (left border, right border; points from the page's left edge) of the
+    /// subjects table: name, level, score, comment.
+    pub fn subject_columns() -> [(f32, f32); 4] {
+        super::render::geometry::subject_columns()
+    }
+    /// The cells' x-ranges of the qualities and competencies tables: name, level, comment.
+    pub fn item_columns() -> [(f32, f32); 3] {
+        super::render::geometry::item_columns()
+    }
+    /// The horizontal padding inside a cell, in points.
+    pub const CELL_PADDING: f32 = super::render::geometry::CELL_PADDING;
+}
 
 /// Whether the document carries a field for the school seal (`DAU`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -53,6 +72,9 @@ pub struct RenderSettings {
     /// The document's date (`/ModDate`, XMP, the embedded file's date); by default the year's
     /// `ngayXacNhan` at 00:00+07:00.
     pub date: Option<Instant>,
+    /// Refuse a record with findings of severity error ([`RenderError::Invalid`]): the record
+    /// the document embeds (cut to the year) is checked with [`crate::rules::validate`].
+    pub require_valid: bool,
 }
 
 /// Why a document could not be rendered.
@@ -79,6 +101,13 @@ pub enum RenderError {
         /// What is wrong with it.
         reason: String,
     },
+    /// `require_valid` was set and the record has findings of severity error.
+    Invalid {
+        /// How many findings of severity error.
+        errors: usize,
+        /// The first of them, as `code at path` (at most five).
+        first: Vec<String>,
+    },
     /// The PDF writer refused the document (PDF/A validation or a limit).
     Pdf {
         /// The writer's description.
@@ -102,6 +131,11 @@ impl RenderError {
                 available.join(", ")
             ),
             RenderError::Font { reason } => format!("the font cannot be used: {reason}"),
+            RenderError::Invalid { errors, first } => format!(
+                "the record has {errors} error(s) ({}{}): correct them (hocba validate lists them) or render without --require-valid",
+                first.join(", "),
+                if *errors > first.len() { ", …" } else { "" }
+            ),
             RenderError::Pdf { reason } => format!("the PDF could not be written: {reason}"),
         }
     }
@@ -121,6 +155,11 @@ impl RenderError {
                 available.join(", ")
             ),
             RenderError::Font { reason } => format!("không dùng được phông chữ: {reason}"),
+            RenderError::Invalid { errors, first } => format!(
+                "học bạ có {errors} lỗi ({}{}): hãy sửa các lỗi (hocba validate liệt kê chúng) hoặc xuất không dùng --require-valid",
+                first.join(", "),
+                if *errors > first.len() { ", …" } else { "" }
+            ),
             RenderError::Pdf { reason } => format!("không ghi được tệp PDF: {reason}"),
         }
     }
@@ -178,12 +217,37 @@ fn uses_seal(record: &Record, mode: SealMode) -> bool {
     }
 }
 
+/// [`RenderError::Invalid`] when the record has findings of severity error.
+fn check_valid(record: &Record) -> Result<(), RenderError> {
+    use crate::rules::Severity;
+    let report = crate::rules::validate(record);
+    if report.valid {
+        return Ok(());
+    }
+    let errors: Vec<&crate::rules::Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    Err(RenderError::Invalid {
+        errors: errors.len(),
+        first: errors
+            .iter()
+            .take(5)
+            .map(|f| format!("{} at {}", f.code, f.path))
+            .collect(),
+    })
+}
+
 /// Renders the signed-ready PDF/A-3b document of one school year of a record.
 ///
 /// Any parseable record renders (drafts are reviewed on paper); missing values print as blanks.
 /// The embedded `hocba.xml` is [`crate::xml::to_string`] of [`cut_to_year`].
 pub fn render(record: &Record, settings: &RenderSettings) -> Result<Vec<u8>, RenderError> {
     let cut = cut_to_year(record, settings.year.as_deref())?;
+    if settings.require_valid {
+        check_valid(&cut)?;
+    }
     let xml = crate::xml::to_string(&cut);
     let seal = uses_seal(&cut, settings.seal);
     render::document(&cut, xml.into_bytes(), seal, settings)

@@ -1,18 +1,23 @@
 """Học bạ số cấp Tiểu học — the native part of the ``hocba`` package (import ``hocba``)."""
 
+import os
 from typing import Any, ClassVar, Iterator, Literal, Optional, TypedDict, Union, final
 
 __all__ = [
+    "ExtractError",
     "Finding",
     "HocbaError",
     "ParseError",
     "Record",
+    "RenderError",
     "Report",
     "YearSummary",
     "__version__",
     "codes",
     "derive_result",
+    "extract_xml",
     "json_schema",
+    "render_pdf",
     "validate",
     "xsd",
 ]
@@ -73,6 +78,17 @@ class HocbaError(Exception):
 
 class ParseError(HocbaError):
     """Lỗi đọc — the input cannot be read as a record (not XML or JSON of format v1)."""
+
+class RenderError(HocbaError):
+    """Lỗi xuất PDF — a document cannot be rendered (no such school year, ``year`` needed, an
+    unusable font, ``require_valid`` and the record has errors)."""
+
+class ExtractError(HocbaError):
+    """Lỗi trích xuất — the record cannot be read out of a PDF (not a PDF, damaged, or no
+    embedded ``hocba.xml``)."""
+
+_Seal = Literal["auto", "yes", "no"]
+"""The seal field ``DAU``: ``"auto"`` for public schools (``truong.loaiHinh`` 1), or always/never."""
 
 @final
 class Record:
@@ -301,6 +317,38 @@ def codes() -> list[_CodeDict]:
     ``code``, ``severity``, ``clause``, ``topic`` and the message templates ``message`` (English)
     and ``messageVi`` (Vietnamese), whose ``{name}`` placeholders are the finding's ``context``
     values (``{path}`` its path).
+    """
+
+def render_pdf(
+    record: Record,
+    *,
+    year: Optional[str] = None,
+    seal: _Seal = "auto",
+    font: Union[bytes, str, os.PathLike[str], None] = None,
+    debug: bool = False,
+    require_valid: bool = False,
+) -> bytes:
+    """Renders one school year of a record as a PDF/A-3b document: cover, pupil information with
+    the photo, learning history and the year page, the record cut down to that year embedded as
+    ``hocba.xml``, and the empty signature fields ``GVCN``, ``HT`` (and ``DAU`` for the seal).
+
+    The keyword arguments are the CLI's ``hocba render`` options: ``year`` (``"2024-2025"``,
+    required when the record has several), ``seal``, ``font`` (a TrueType/OpenType font: its
+    bytes, or the path of its file), ``debug`` (uncompressed output) and ``require_valid``
+    (refuse a record with findings of severity error). The same record and options give the same
+    bytes. The GIL is released while the document is rendered.
+
+    Raises ``RenderError`` when the document cannot be rendered, ``ValueError`` for an unknown
+    ``seal``, ``OSError`` when the font file cannot be read.
+    """
+
+def extract_xml(pdf: bytes) -> bytes:
+    """The record embedded in a rendered (or signed) PDF: the bytes of its ``hocba.xml``, as
+    stored (the canonical XML of the record cut down to the document's school year). The GIL is
+    released while the PDF is read.
+
+    Raises ``ExtractError`` when the input is not a PDF, cannot be read, or has no embedded
+    record.
     """
 
 def json_schema() -> str:

@@ -18,7 +18,7 @@ pub(crate) const BODY_W: f32 = PAGE_W - MARGIN_L - MARGIN_R;
 /// Line height as a multiple of the font size.
 const LEADING: f32 = 1.22;
 /// Cell padding.
-const PAD_X: f32 = 4.0;
+pub(crate) const PAD_X: f32 = 4.0;
 const PAD_Y: f32 = 3.0;
 
 /// The two faces used.

@@ -19,6 +19,31 @@ use self::text::Face;
 use super::{RenderError, RenderSettings, EMBEDDED_FILE_NAME, FONT_BOLD, FONT_REGULAR};
 use crate::model::{Instant, Record};
 
+/// The geometry of the year page's tables, for tests that check where text lands.
+pub(crate) mod geometry {
+    use super::canvas::{MARGIN_L, PAD_X};
+    use super::pages::{ITEM_WIDTHS, SUBJECT_WIDTHS};
+
+    fn ranges<const N: usize>(widths: [f32; N]) -> [(f32, f32); N] {
+        let mut x = MARGIN_L;
+        widths.map(|w| {
+            let cell = (x, x + w);
+            x += w;
+            cell
+        })
+    }
+
+    pub(crate) fn subject_columns() -> [(f32, f32); 4] {
+        ranges(SUBJECT_WIDTHS)
+    }
+
+    pub(crate) fn item_columns() -> [(f32, f32); 3] {
+        ranges(ITEM_WIDTHS)
+    }
+
+    pub(crate) const CELL_PADDING: f32 = PAD_X;
+}
+
 /// The letters a caller's font must have (every Vietnamese letter, both cases).
 const VIETNAMESE: &str = "aàảãáạăằẳẵắặâầẩẫấậbcdđeèẻẽéẹêềểễếệghiìỉĩíịklmnoòỏõóọôồổỗốộơờởỡớợpqrstuùủũúụưừửữứựvxyỳỷỹýỵ\
 AÀẢÃÁẠĂẰẲẴẮẶÂẦẨẪẤẬBCDĐEÈẺẼÉẸÊỀỂỄẾỆGHIÌỈĨÍỊKLMNOÒỎÕÓỌÔỒỔỖỐỘƠỜỞỠỚỢPQRSTUÙỦŨÚỤƯỪỬỮỨỰVXYỲỶỸÝỴ0123456789";

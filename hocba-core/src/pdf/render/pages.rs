@@ -415,6 +415,11 @@ pub(crate) fn completion_line(year: &SchoolYear) -> String {
     }
 }
 
+/// The column widths of the subjects table (name, level, score, comment).
+pub(crate) const SUBJECT_WIDTHS: [f32; 4] = [140.0, 50.0, 44.0, BODY_W - 140.0 - 50.0 - 44.0];
+/// The column widths of the qualities and competencies tables (name, level, comment).
+pub(crate) const ITEM_WIDTHS: [f32; 3] = [140.0, 50.0, BODY_W - 190.0];
+
 /// 4. The page of the school year, with the signature boxes at its end.
 pub(crate) fn year_page(c: &mut Canvas<'_, '_>, record: &Record, year: &SchoolYear, seal: bool) {
     c.new_page();
@@ -455,22 +460,22 @@ pub(crate) fn year_page(c: &mut Canvas<'_, '_>, record: &Record, year: &SchoolYe
         heading(c, "1. Các môn học và hoạt động giáo dục");
         let cols = [
             Col {
-                width: 140.0,
+                width: SUBJECT_WIDTHS[0],
                 title: "Môn học và hoạt động giáo dục",
                 align: Align::Left,
             },
             Col {
-                width: 50.0,
+                width: SUBJECT_WIDTHS[1],
                 title: "Mức đạt được",
                 align: Align::Center,
             },
             Col {
-                width: 44.0,
+                width: SUBJECT_WIDTHS[2],
                 title: "Điểm KTĐK",
                 align: Align::Center,
             },
             Col {
-                width: BODY_W - 140.0 - 50.0 - 44.0,
+                width: SUBJECT_WIDTHS[3],
                 title: "Nhận xét",
                 align: Align::Left,
             },
@@ -495,17 +500,17 @@ pub(crate) fn year_page(c: &mut Canvas<'_, '_>, record: &Record, year: &SchoolYe
         heading(c, "2. Những phẩm chất chủ yếu");
         let cols = [
             Col {
-                width: 140.0,
+                width: ITEM_WIDTHS[0],
                 title: "Phẩm chất chủ yếu",
                 align: Align::Left,
             },
             Col {
-                width: 50.0,
+                width: ITEM_WIDTHS[1],
                 title: "Mức đạt được",
                 align: Align::Center,
             },
             Col {
-                width: BODY_W - 190.0,
+                width: ITEM_WIDTHS[2],
                 title: "Nhận xét",
                 align: Align::Left,
             },
@@ -540,17 +545,17 @@ pub(crate) fn year_page(c: &mut Canvas<'_, '_>, record: &Record, year: &SchoolYe
         heading(c, "3. Những năng lực cốt lõi");
         let cols = [
             Col {
-                width: 140.0,
+                width: ITEM_WIDTHS[0],
                 title: "Năng lực cốt lõi",
                 align: Align::Left,
             },
             Col {
-                width: 50.0,
+                width: ITEM_WIDTHS[1],
                 title: "Mức đạt được",
                 align: Align::Center,
             },
             Col {
-                width: BODY_W - 190.0,
+                width: ITEM_WIDTHS[2],
                 title: "Nhận xét",
                 align: Align::Left,
             },
