@@ -16,6 +16,7 @@
 
 mod extract;
 mod render;
+pub mod sign;
 
 pub use extract::{extract_xml, ExtractError, MAX_PDF_BYTES, MAX_XML_BYTES};
 

@@ -1,0 +1,157 @@
+//! The CMS `SignedData` of a PAdES baseline B-B signature (ETSI EN 319 122-1 / RFC 5652):
+//! detached (no eContent), one SignerInfo identified by issuer and serial number, SHA-256, signed
+//! attributes content-type (id-data), message-digest and signing-certificate-v2 (RFC 5035), RSA
+//! PKCS#1 v1.5, and the signer's chain in `certificates`. No signing-time attribute: PAdES takes
+//! the claimed time from the signature dictionary's `/M`.
+
+use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
+use cms::content_info::{CmsVersion, ContentInfo};
+use cms::signed_data::{
+    CertificateSet, EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfo, SignerInfos,
+};
+use der::asn1::{Any, ObjectIdentifier, OctetString, SetOfVec};
+use der::{Encode, Tag};
+use rsa::signature::{SignatureEncoding, Signer};
+use sha2::{Digest, Sha256};
+use spki::AlgorithmIdentifierOwned;
+use x509_cert::attr::Attribute;
+
+use super::key::{SigningKey, RSA_ENCRYPTION};
+use super::SignError;
+
+const ID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
+const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
+const ID_CONTENT_TYPE: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.3");
+const ID_MESSAGE_DIGEST: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.4");
+const ID_SIGNING_CERTIFICATE_V2: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.47");
+const ID_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
+
+fn crypto(e: impl std::fmt::Display) -> SignError {
+    SignError::Crypto {
+        reason: e.to_string(),
+    }
+}
+
+/// A DER TLV with a one-byte tag.
+fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(content.len() + 6);
+    out.push(tag);
+    let len = content.len();
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes = len.to_be_bytes();
+        let skip = bytes.iter().take_while(|&&b| b == 0).count();
+        out.push(0x80 | (bytes.len() - skip) as u8);
+        out.extend_from_slice(&bytes[skip..]);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+fn attribute(oid: ObjectIdentifier, value: Any) -> Result<Attribute, SignError> {
+    let mut values = SetOfVec::new();
+    values.insert(value).map_err(crypto)?;
+    Ok(Attribute { oid, values })
+}
+
+/// `SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2 }` with one
+/// `ESSCertIDv2 ::= SEQUENCE { certHash OCTET STRING, issuerSerial IssuerSerial }` (hash algorithm
+/// SHA-256, the DEFAULT, hence omitted) and `IssuerSerial ::= SEQUENCE { issuer GeneralNames
+/// (one directoryName [4]), serialNumber }` (RFC 5035).
+fn signing_certificate_v2(key: &SigningKey) -> Result<Vec<u8>, SignError> {
+    let Some(leaf) = key.chain.first() else {
+        return Err(crypto("no signer certificate"));
+    };
+    let tbs = leaf.tbs_certificate();
+    let hash = Sha256::digest(&key.leaf_der);
+    let issuer = tbs.issuer().to_der().map_err(crypto)?;
+    let serial = tbs.serial_number().to_der().map_err(crypto)?;
+    let general_names = tlv(0x30, &tlv(0xA4, &issuer));
+    let issuer_serial = tlv(0x30, &[general_names, serial].concat());
+    let cert_id = tlv(0x30, &[tlv(0x04, &hash), issuer_serial].concat());
+    Ok(tlv(0x30, &tlv(0x30, &cert_id)))
+}
+
+/// The signed attributes, DER-encoded as the `SET OF Attribute` that is signed (RFC 5652, 5.4).
+fn signed_attributes(digest: &[u8], key: &SigningKey) -> Result<SetOfVec<Attribute>, SignError> {
+    let mut attrs = SetOfVec::new();
+    attrs
+        .insert(attribute(
+            ID_CONTENT_TYPE,
+            Any::new(Tag::ObjectIdentifier, ID_DATA.as_bytes()).map_err(crypto)?,
+        )?)
+        .map_err(crypto)?;
+    attrs
+        .insert(attribute(
+            ID_MESSAGE_DIGEST,
+            Any::new(Tag::OctetString, digest).map_err(crypto)?,
+        )?)
+        .map_err(crypto)?;
+    let ess = signing_certificate_v2(key)?;
+    attrs
+        .insert(attribute(
+            ID_SIGNING_CERTIFICATE_V2,
+            <Any as der::Decode>::from_der(&ess).map_err(crypto)?,
+        )?)
+        .map_err(crypto)?;
+    Ok(attrs)
+}
+
+/// The DER `ContentInfo` of a detached SignedData over content whose SHA-256 is `digest`.
+pub(crate) fn signed_data(digest: &[u8], key: &SigningKey) -> Result<Vec<u8>, SignError> {
+    let Some(leaf) = key.chain.first() else {
+        return Err(crypto("no signer certificate"));
+    };
+    let attrs = signed_attributes(digest, key)?;
+    let to_sign = attrs.to_der().map_err(crypto)?;
+    let signature = key.signer.try_sign(&to_sign).map_err(crypto)?.to_vec();
+
+    let sha256 = AlgorithmIdentifierOwned {
+        oid: ID_SHA256,
+        parameters: None,
+    };
+    let tbs = leaf.tbs_certificate();
+    let signer_info = SignerInfo {
+        version: CmsVersion::V1,
+        sid: SignerIdentifier::IssuerAndSerialNumber(IssuerAndSerialNumber {
+            issuer: tbs.issuer().clone(),
+            serial_number: tbs.serial_number().clone(),
+        }),
+        digest_alg: sha256.clone(),
+        signed_attrs: Some(attrs),
+        signature_algorithm: AlgorithmIdentifierOwned {
+            oid: RSA_ENCRYPTION,
+            parameters: Some(Any::null()),
+        },
+        signature: OctetString::new(signature).map_err(crypto)?,
+        unsigned_attrs: None,
+    };
+    let certificates = CertificateSet::try_from(
+        key.chain
+            .iter()
+            .cloned()
+            .map(CertificateChoices::Certificate)
+            .collect::<Vec<_>>(),
+    )
+    .map_err(crypto)?;
+    let mut digest_algorithms = SetOfVec::new();
+    digest_algorithms.insert(sha256).map_err(crypto)?;
+    let signed_data = SignedData {
+        version: CmsVersion::V1,
+        digest_algorithms,
+        encap_content_info: EncapsulatedContentInfo {
+            econtent_type: ID_DATA,
+            econtent: None,
+        },
+        certificates: Some(certificates),
+        crls: None,
+        signer_infos: SignerInfos::try_from(vec![signer_info]).map_err(crypto)?,
+    };
+    let content_info = ContentInfo {
+        content_type: ID_SIGNED_DATA,
+        content: Any::encode_from(&signed_data).map_err(crypto)?,
+    };
+    content_info.to_der().map_err(crypto)
+}

@@ -1,0 +1,203 @@
+//! Why a signature could not be added ([`SignError`]).
+
+/// Why a signature could not be added to a document.
+///
+/// Every variant has an English ([`SignError::message`]) and a Vietnamese
+/// ([`SignError::message_vi`]) message that says what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+#[error("{}", self.message())]
+pub enum SignError {
+    /// The role name is none of `GVCN`, `HT`, `DAU`.
+    UnknownRole {
+        /// The name given.
+        given: String,
+    },
+    /// The input does not start like a PDF.
+    NotPdf,
+    /// The PDF cannot be parsed, was repaired by the parser, or is encrypted.
+    Unreadable {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The document has no signature field for the role.
+    FieldMissing {
+        /// The field's name (`GVCN`, `HT`, `DAU`).
+        field: String,
+    },
+    /// The field of the role exists but is not a signature field (`/FT /Sig`).
+    NotSignatureField {
+        /// The field's name.
+        field: String,
+    },
+    /// The field of the role already holds a signature.
+    AlreadySigned {
+        /// The field's name.
+        field: String,
+    },
+    /// The role signs after another one that has not signed yet (order `GVCN`, `HT`, `DAU`).
+    OutOfOrder {
+        /// The field asked for.
+        field: String,
+        /// The field that must be signed first.
+        requires: String,
+    },
+    /// The certification signature (`GVCN`) must be the first signature of the document.
+    NotFirst {
+        /// The field asked for.
+        field: String,
+        /// A field already signed.
+        signed: String,
+    },
+    /// The document has no embedded record `hocba.xml`, or it cannot be read.
+    NoRecord {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The embedded record has findings of severity error and the caller did not insist.
+    InvalidRecord {
+        /// How many findings of severity error.
+        errors: usize,
+        /// The first of them, as `code at path` (at most five).
+        first: Vec<String>,
+    },
+    /// The private key cannot be read.
+    Key {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The key is not of a supported kind (this version signs with RSA keys).
+    UnsupportedKey {
+        /// What was found.
+        found: String,
+    },
+    /// The certificate chain cannot be read, or is empty.
+    Certificate {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The first certificate of the chain is not the private key's certificate.
+    KeyMismatch,
+    /// The signature does not fit in the space reserved for `/Contents`.
+    ContentsTooSmall {
+        /// Bytes needed by the CMS signature.
+        needed: usize,
+        /// Bytes reserved.
+        reserved: usize,
+    },
+    /// The signature could not be computed or encoded.
+    Crypto {
+        /// What failed.
+        reason: String,
+    },
+}
+
+impl SignError {
+    /// The message in English.
+    pub fn message(&self) -> String {
+        match self {
+            SignError::UnknownRole { given } => format!(
+                "unknown signing role {given:?}: use GVCN (homeroom teacher), HT (principal) or DAU (school seal)"
+            ),
+            SignError::NotPdf => {
+                "the file is not a PDF (no %PDF- header in its first 1024 bytes); give the PDF rendered by hocba render".to_owned()
+            }
+            SignError::Unreadable { reason } => format!(
+                "the PDF cannot be signed ({reason}); the file may be damaged or encrypted, render it again"
+            ),
+            SignError::FieldMissing { field } => format!(
+                "the document has no signature field {field}; render it again (a DAU field exists only when the school seal is used)"
+            ),
+            SignError::NotSignatureField { field } => format!(
+                "the field {field} of the document is not a signature field; render the document again with hocba render"
+            ),
+            SignError::AlreadySigned { field } => format!(
+                "the field {field} is already signed; a field is signed once (render the document again to start over)"
+            ),
+            SignError::OutOfOrder { field, requires } => format!(
+                "{field} cannot sign yet: {requires} must sign first (order GVCN, HT, DAU)"
+            ),
+            SignError::NotFirst { field, signed } => format!(
+                "{field} must be the first signature (it certifies the document), but {signed} is already signed; render the document again"
+            ),
+            SignError::NoRecord { reason } => format!(
+                "the document's embedded record cannot be read ({reason}); sign a PDF made by hocba render"
+            ),
+            SignError::InvalidRecord { errors, first } => format!(
+                "the embedded record has {errors} error(s) ({}{}): correct them and render again, or sign with --allow-invalid",
+                first.join(", "),
+                if *errors > first.len() { ", …" } else { "" }
+            ),
+            SignError::Key { reason } => format!(
+                "the private key cannot be read ({reason}); give an unencrypted PKCS#8 PEM key"
+            ),
+            SignError::UnsupportedKey { found } => format!(
+                "the key is {found}; this version signs with RSA keys only"
+            ),
+            SignError::Certificate { reason } => format!(
+                "the certificate chain cannot be read ({reason}); give PEM certificates, the signer's first"
+            ),
+            SignError::KeyMismatch => {
+                "the first certificate of the chain does not belong to the private key; put the signer's certificate first".to_owned()
+            }
+            SignError::ContentsTooSmall { needed, reserved } => format!(
+                "the signature needs {needed} bytes but only {reserved} are reserved; sign with a larger reserve"
+            ),
+            SignError::Crypto { reason } => format!("the signature could not be computed: {reason}"),
+        }
+    }
+
+    /// The message in Vietnamese.
+    pub fn message_vi(&self) -> String {
+        match self {
+            SignError::UnknownRole { given } => format!(
+                "vai trò ký {given:?} không hợp lệ: dùng GVCN (giáo viên chủ nhiệm), HT (hiệu trưởng) hoặc DAU (con dấu của trường)"
+            ),
+            SignError::NotPdf => {
+                "tệp không phải PDF (không có phần đầu %PDF- trong 1024 byte đầu tiên); hãy dùng tệp PDF do hocba render tạo ra".to_owned()
+            }
+            SignError::Unreadable { reason } => format!(
+                "không ký được tệp PDF ({reason}); tệp có thể bị hỏng hoặc được mã hóa, hãy xuất lại"
+            ),
+            SignError::FieldMissing { field } => format!(
+                "văn bản không có ô chữ ký {field}; hãy xuất lại (ô DAU chỉ có khi trường dùng con dấu)"
+            ),
+            SignError::NotSignatureField { field } => format!(
+                "trường {field} của văn bản không phải ô chữ ký; hãy xuất lại văn bản bằng hocba render"
+            ),
+            SignError::AlreadySigned { field } => format!(
+                "ô chữ ký {field} đã được ký; mỗi ô chỉ ký một lần (xuất lại văn bản để ký lại từ đầu)"
+            ),
+            SignError::OutOfOrder { field, requires } => format!(
+                "{field} chưa thể ký: {requires} phải ký trước (thứ tự GVCN, HT, DAU)"
+            ),
+            SignError::NotFirst { field, signed } => format!(
+                "{field} phải là chữ ký đầu tiên (chữ ký chứng thực văn bản), nhưng {signed} đã ký; hãy xuất lại văn bản"
+            ),
+            SignError::NoRecord { reason } => format!(
+                "không đọc được học bạ đính kèm trong văn bản ({reason}); hãy ký tệp PDF do hocba render tạo ra"
+            ),
+            SignError::InvalidRecord { errors, first } => format!(
+                "học bạ đính kèm có {errors} lỗi ({}{}): hãy sửa rồi xuất lại, hoặc ký với --allow-invalid",
+                first.join(", "),
+                if *errors > first.len() { ", …" } else { "" }
+            ),
+            SignError::Key { reason } => format!(
+                "không đọc được khóa bí mật ({reason}); hãy dùng khóa PKCS#8 PEM không mã hóa"
+            ),
+            SignError::UnsupportedKey { found } => format!(
+                "khóa thuộc loại {found}; phiên bản này chỉ ký bằng khóa RSA"
+            ),
+            SignError::Certificate { reason } => format!(
+                "không đọc được chuỗi chứng thư số ({reason}); hãy dùng chứng thư PEM, chứng thư của người ký đứng đầu"
+            ),
+            SignError::KeyMismatch => {
+                "chứng thư đầu tiên của chuỗi không ứng với khóa bí mật; hãy đặt chứng thư của người ký lên đầu".to_owned()
+            }
+            SignError::ContentsTooSmall { needed, reserved } => format!(
+                "chữ ký cần {needed} byte nhưng chỉ dành sẵn {reserved} byte; hãy ký với vùng dành sẵn lớn hơn"
+            ),
+            SignError::Crypto { reason } => format!("không tính được chữ ký: {reason}"),
+        }
+    }
+}

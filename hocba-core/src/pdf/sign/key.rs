@@ -1,0 +1,142 @@
+//! The signer's software key and certificate chain ([`SigningKey`]).
+
+use der::{Decode, Encode};
+use rsa::pkcs8::{DecodePublicKey, PrivateKeyInfoRef, SecretDocument};
+use x509_cert::Certificate;
+
+use super::SignError;
+
+/// rsaEncryption (RFC 8017, A.1).
+pub(crate) const RSA_ENCRYPTION: der::asn1::ObjectIdentifier =
+    der::asn1::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+
+/// A software signing key: an RSA private key with its certificate and chain.
+///
+/// The chain starts with the signer's certificate, followed by its intermediates (the root may be
+/// included); every certificate is placed in the CMS so a verifier can build the path.
+pub struct SigningKey {
+    pub(crate) signer: rsa::pkcs1v15::SigningKey<sha2::Sha256>,
+    /// Leaf first.
+    pub(crate) chain: Vec<Certificate>,
+    /// The leaf's DER encoding (what signing-certificate-v2 hashes).
+    pub(crate) leaf_der: Vec<u8>,
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningKey")
+            .field("subject", &self.subject())
+            .field("chain_len", &self.chain.len())
+            .finish_non_exhaustive()
+    }
+}
+
+fn key_error(e: impl std::fmt::Display) -> SignError {
+    SignError::Key {
+        reason: e.to_string(),
+    }
+}
+
+fn cert_error(e: impl std::fmt::Display) -> SignError {
+    SignError::Certificate {
+        reason: e.to_string(),
+    }
+}
+
+/// A readable name for the key algorithms people actually bring.
+fn algorithm_name(oid: der::asn1::ObjectIdentifier) -> String {
+    match oid.to_string().as_str() {
+        "1.2.840.10045.2.1" => "ECDSA (id-ecPublicKey)".to_owned(),
+        "1.3.101.112" => "Ed25519".to_owned(),
+        "1.2.840.113549.1.1.10" => "RSA-PSS (restricted)".to_owned(),
+        other => format!("algorithm {other}"),
+    }
+}
+
+impl SigningKey {
+    /// Loads an unencrypted PKCS#8 PEM private key (`-----BEGIN PRIVATE KEY-----`) and a PEM
+    /// certificate chain, the signer's certificate first.
+    ///
+    /// Refused: an encrypted or non-RSA key ([`SignError::Key`], [`SignError::UnsupportedKey`]),
+    /// an empty or unreadable chain ([`SignError::Certificate`]), a first certificate that does
+    /// not match the key ([`SignError::KeyMismatch`]).
+    pub fn from_pkcs8_pem(key_pem: &str, chain_pem: &[u8]) -> Result<Self, SignError> {
+        let (label, document) = SecretDocument::from_pem(key_pem.trim()).map_err(key_error)?;
+        match label {
+            "PRIVATE KEY" => {}
+            "ENCRYPTED PRIVATE KEY" => {
+                return Err(SignError::Key {
+                    reason: "the key is encrypted".to_owned(),
+                })
+            }
+            "EC PRIVATE KEY" => {
+                return Err(SignError::UnsupportedKey {
+                    found: "ECDSA (SEC 1)".to_owned(),
+                })
+            }
+            other => {
+                return Err(SignError::Key {
+                    reason: format!("a PEM block {other:?}, not PRIVATE KEY"),
+                })
+            }
+        }
+        let info = PrivateKeyInfoRef::from_der(document.as_bytes()).map_err(key_error)?;
+        if info.algorithm.oid != RSA_ENCRYPTION {
+            return Err(SignError::UnsupportedKey {
+                found: algorithm_name(info.algorithm.oid),
+            });
+        }
+        let key = rsa::PrivateKey::try_from(info).map_err(key_error)?;
+        Self::from_rsa(key, chain_pem)
+    }
+
+    fn from_rsa(key: rsa::PrivateKey, chain_pem: &[u8]) -> Result<Self, SignError> {
+        let chain = Certificate::load_pem_chain(chain_pem).map_err(cert_error)?;
+        let Some(leaf) = chain.first() else {
+            return Err(SignError::Certificate {
+                reason: "no certificate".to_owned(),
+            });
+        };
+        let spki = leaf
+            .tbs_certificate()
+            .subject_public_key_info()
+            .to_der()
+            .map_err(cert_error)?;
+        let public =
+            rsa::PublicKey::from_public_key_der(&spki).map_err(|_| SignError::KeyMismatch)?;
+        if &public != key.as_ref() {
+            return Err(SignError::KeyMismatch);
+        }
+        let leaf_der = leaf.to_der().map_err(cert_error)?;
+        Ok(SigningKey {
+            signer: rsa::pkcs1v15::SigningKey::new(key),
+            chain,
+            leaf_der,
+        })
+    }
+
+    /// The signer certificate's subject common name (CN), when it has one.
+    pub fn common_name(&self) -> Option<String> {
+        self.chain
+            .first()?
+            .tbs_certificate()
+            .subject()
+            .common_name()
+            .ok()
+            .flatten()
+            .map(String::from)
+    }
+
+    /// The signer certificate's subject (RFC 4514).
+    pub fn subject(&self) -> String {
+        self.chain
+            .first()
+            .map(|c| c.tbs_certificate().subject().to_string())
+            .unwrap_or_default()
+    }
+
+    /// The signer certificate, DER.
+    pub fn certificate_der(&self) -> &[u8] {
+        &self.leaf_der
+    }
+}
