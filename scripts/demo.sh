@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The main job of hocba, end to end on the bundled sample records.
 #
-# Today (foundation): read a sample record, check it is a record of format v1, convert it between
-# XML and JSON canonically, and validate it against the XSD. Rendering, signing with the bundled
-# test PKI and verification join this demo as they land (see the issues).
+# Read a sample record, validate it, convert it between XML and JSON canonically, check it against
+# the XSD, render its PDF/A-3 document with the XML embedded, extract the XML back, and sign the
+# document GVCN -> HT -> DAU with the bundled test PKI. Verification joins when it lands.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,3 +48,19 @@ if cmp -s "$sample" "$out/hocba-extracted.xml"; then
 else
   echo "   KHÁC / DIFFERENT" >&2; exit 1
 fi
+
+echo "== 6. Ký số GVCN -> HT -> DAU bằng PKI thử nghiệm / sign with the bundled test PKI"
+# The sample's signers (fixtures/pki/README.md): keys and certificates that exist for tests only.
+pki=fixtures/pki/ee
+signer=$(basename "$sample" .xml)
+prev="$out/hocba.pdf"
+for role in gvcn ht dau; do
+  "$hocba" sign "$prev" --role "$role" \
+    --key "$pki/$signer-$role/key.pem" --cert "$pki/$signer-$role/cert.pem" \
+    --chain "$pki/$signer-$role/chain.pem" --time 2026-05-27T08:00:00+07:00 \
+    -o "$out/signed-$role.pdf"
+  prev="$out/signed-$role.pdf"
+done
+echo "   $prev ($(wc -c <"$prev") bytes): 3 chữ ký / 3 signatures"
+if command -v qpdf >/dev/null; then echo "   qpdf: $(qpdf --check "$prev" | tail -2 | tr "\n" " ")"; fi
+echo "   (xác minh chữ ký: phiên bản sau / verification: next version)"

@@ -104,6 +104,41 @@ enum Command {
         /// The PDF.
         file: PathBuf,
     },
+    /// Add one signature (GVCN first, then HT, then DAU) to a rendered document, as an
+    /// incremental update. Software keys only in this version (PKCS#8 PEM).
+    ///
+    /// Exit code: 0 signed, 2 refused or cannot read (the message says why).
+    Sign {
+        /// The document (rendered, or already signed by the roles before this one).
+        file: PathBuf,
+        /// The role: gvcn (homeroom teacher), ht (principal), dau (school seal).
+        #[arg(long, value_parser = ["gvcn", "ht", "dau"])]
+        role: String,
+        /// The private key, PKCS#8 PEM.
+        #[arg(long, value_name = "KEY")]
+        key: PathBuf,
+        /// The signer's certificate (PEM).
+        #[arg(long, value_name = "CERT")]
+        cert: PathBuf,
+        /// Intermediate certificates to include (PEM, one file or a bundle).
+        #[arg(long, value_name = "CERTS")]
+        chain: Option<PathBuf>,
+        /// Environment variable holding the key's password (PKCS#12: not supported yet).
+        #[arg(long, value_name = "VAR")]
+        password_env: Option<String>,
+        /// The signing time written in the document (RFC 3339); default: now.
+        #[arg(long, value_name = "RFC3339")]
+        time: Option<String>,
+        /// The reason shown with the signature (default: which role confirms which year).
+        #[arg(long)]
+        reason: Option<String>,
+        /// Sign even when the embedded record has findings of severity error.
+        #[arg(long)]
+        allow_invalid: bool,
+        /// The signed document.
+        #[arg(short, long, value_name = "OUT.pdf")]
+        output: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -159,6 +194,7 @@ fn main() -> ExitCode {
             },
         ),
         Command::Extract { file } => extract(&cli, file),
+        Command::Sign { .. } => sign(&cli),
     };
     ExitCode::from(code)
 }
@@ -548,5 +584,138 @@ fn extract(cli: &Cli, file: &PathBuf) -> u8 {
             );
             2
         }
+    }
+}
+
+/// Now as an RFC 3339 instant in UTC (the CLI may read the clock; the library never does).
+fn now() -> Option<hocba_core::model::Instant> {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    let days = i64::try_from(secs / 86_400).ok()?;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let rest = secs % 86_400;
+    let text = format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    );
+    hocba_core::model::Timestamp::from(text.as_str()).to_instant()
+}
+
+fn sign(cli: &Cli) -> u8 {
+    use hocba_core::pdf::sign::{Role, SignRequest, SigningKey};
+    let Command::Sign {
+        file,
+        role,
+        key,
+        cert,
+        chain,
+        password_env,
+        time,
+        reason,
+        allow_invalid,
+        output,
+    } = &cli.command
+    else {
+        return 2;
+    };
+    if password_env.is_some() {
+        fail(
+            cli,
+            "--password-env: PKCS#12 keys are not supported yet; give the key as PKCS#8 PEM",
+            "--password-env: chưa hỗ trợ khóa PKCS#12; hãy dùng khóa dạng PKCS#8 PEM",
+        );
+        return 2;
+    }
+    let read = |p: &PathBuf| -> Option<Vec<u8>> {
+        match std::fs::read(p) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                cannot_open(cli, p, &e);
+                None
+            }
+        }
+    };
+    let (Some(pdf), Some(key_pem), Some(mut chain_pem)) = (read(file), read(key), read(cert))
+    else {
+        return 2;
+    };
+    if let Some(c) = chain {
+        let Some(more) = read(c) else { return 2 };
+        chain_pem.push(b'\n');
+        chain_pem.extend_from_slice(&more);
+    }
+    let time = match time {
+        Some(t) => hocba_core::model::Timestamp::from(t.as_str()).to_instant(),
+        None => now(),
+    };
+    let Some(time) = time else {
+        fail(
+            cli,
+            "--time must be an RFC 3339 time with an offset, e.g. 2025-05-28T08:00:00+07:00",
+            "--time phải là thời điểm RFC 3339 có múi giờ, ví dụ 2025-05-28T08:00:00+07:00",
+        );
+        return 2;
+    };
+    let refuse = |en: String, vi: String| {
+        fail(cli, &en, &vi);
+        2
+    };
+    let role: Role = match role.parse() {
+        Ok(r) => r,
+        Err(e) => return refuse(e.message(), e.message_vi()),
+    };
+    let key = match SigningKey::from_pkcs8_pem(&String::from_utf8_lossy(&key_pem), &chain_pem) {
+        Ok(k) => k,
+        Err(e) => {
+            return refuse(
+                format!("{}: {}", key.display(), e.message()),
+                format!("{}: {}", key.display(), e.message_vi()),
+            )
+        }
+    };
+    let mut request = SignRequest::new(role, time);
+    request.reason = reason.clone();
+    request.allow_invalid = *allow_invalid;
+    match hocba_core::pdf::sign::sign(&pdf, &request, &key) {
+        Ok(signed) => match std::fs::write(output, &signed) {
+            Ok(()) => {
+                let who = key.common_name().unwrap_or_else(|| key.subject());
+                let line = if cli.lang == Lang::En {
+                    format!(
+                        "{}: signed as {} by {who}\n",
+                        output.display(),
+                        role.field_name()
+                    )
+                } else {
+                    format!(
+                        "{}: đã ký với vai trò {} bởi {who}\n",
+                        output.display(),
+                        role.field_name()
+                    )
+                };
+                emit(cli, line.as_bytes())
+            }
+            Err(e) => refuse(
+                format!("{}: cannot write the file ({e})", output.display()),
+                format!("{}: không ghi được tệp ({e})", output.display()),
+            ),
+        },
+        Err(e) => refuse(
+            format!("{}: {}", file.display(), e.message()),
+            format!("{}: {}", file.display(), e.message_vi()),
+        ),
     }
 }

@@ -323,3 +323,73 @@ fn extract_of_what_is_not_a_rendered_pdf_exits_2() {
     ]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn sign_gvcn_then_ht_then_dau_and_refuse_out_of_order() {
+    let dir = std::env::temp_dir().join(format!("hocba-cli-sign-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let p = |name: &str| dir.join(name).to_string_lossy().into_owned();
+    let out = hocba(&[
+        "render",
+        "fixtures/records/valid/example.xml",
+        "-o",
+        &p("r.pdf"),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sign = |input: &str, role: &str, output: &str| {
+        let key = format!("fixtures/pki/ee/example-{role}/key.pem");
+        let cert = format!("fixtures/pki/ee/example-{role}/cert.pem");
+        let chain = format!("fixtures/pki/ee/example-{role}/chain.pem");
+        hocba(&[
+            "--lang",
+            "en",
+            "sign",
+            input,
+            "--role",
+            role,
+            "--key",
+            &key,
+            "--cert",
+            &cert,
+            "--chain",
+            &chain,
+            "--time",
+            "2025-05-28T08:00:00+07:00",
+            "-o",
+            output,
+        ])
+    };
+    // HT before GVCN is refused with a message that names the order.
+    let out = sign(&p("r.pdf"), "ht", &p("x.pdf"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("GVCN"));
+    let mut prev = p("r.pdf");
+    for role in ["gvcn", "ht", "dau"] {
+        let next = p(&format!("{role}.pdf"));
+        let out = sign(&prev, role, &next);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{role}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let before = std::fs::read(&prev).expect("before");
+        let after = std::fs::read(&next).expect("after");
+        assert!(after.starts_with(&before), "{role}: earlier bytes are kept");
+        prev = next;
+    }
+    // Twice in one field is refused; the record is still extractable from the signed file.
+    assert_eq!(sign(&prev, "dau", &p("y.pdf")).status.code(), Some(2));
+    let xml = hocba(&["extract", &prev]);
+    assert_eq!(xml.status.code(), Some(0));
+    assert_eq!(
+        xml.stdout,
+        std::fs::read(root().join("fixtures/records/valid/example.xml")).expect("example")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

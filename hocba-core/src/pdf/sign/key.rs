@@ -91,7 +91,15 @@ impl SigningKey {
     }
 
     fn from_rsa(key: rsa::PrivateKey, chain_pem: &[u8]) -> Result<Self, SignError> {
-        let chain = Certificate::load_pem_chain(chain_pem).map_err(cert_error)?;
+        let mut chain = Certificate::load_pem_chain(chain_pem).map_err(cert_error)?;
+        // The same certificate given twice (a chain file that repeats the leaf) is kept once.
+        let mut seen: Vec<Vec<u8>> = Vec::with_capacity(chain.len());
+        chain.retain(|c| {
+            let der = c.to_der().unwrap_or_default();
+            let fresh = !seen.contains(&der);
+            seen.push(der);
+            fresh
+        });
         let Some(leaf) = chain.first() else {
             return Err(SignError::Certificate {
                 reason: "no certificate".to_owned(),
