@@ -15,6 +15,9 @@ MATURIN_VERSION="1.16.0"
 PYTEST_VERSION="9.2.0"
 MYPY_VERSION="2.4.1"
 JSONSCHEMA_VERSION="4.26.0"
+# Interop of signatures (hocba-py/tests/test_interop_sign.py): pyHanko validates hocba's signatures.
+PYHANKO_VERSION="0.38.0"
+PYHANKO_CLI_VERSION="0.6.0"
 
 VENV="${HOCBA_VENV:-$ROOT/.venv}"
 if [ ! -x "$VENV/bin/python" ]; then
@@ -28,7 +31,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 python -m pip install --quiet \
     "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION" "mypy==$MYPY_VERSION" \
-    "jsonschema==$JSONSCHEMA_VERSION"
+    "jsonschema==$JSONSCHEMA_VERSION" "pyHanko==$PYHANKO_VERSION" "pyhanko-cli==$PYHANKO_CLI_VERSION"
 
 echo "test-python: building hocba-py (maturin develop --release)"
 maturin develop --release --quiet -m hocba-py/Cargo.toml

@@ -3,7 +3,8 @@
 //! bytes are the new file's prefix) that qpdf accepts, whose `/ByteRange` covers the whole file
 //! but the `/Contents` string, whose CMS has one SignerInfo with the digest of the covered bytes
 //! and signing-certificate-v2, and whose signature verifies with the signer's public key.
-//! Out-of-order and repeated signing are refused.
+//! Out-of-order and repeated signing are refused. The external two-step path (prepare, a "token"
+//! signs the hash, complete) gives the same bytes as the one-step path.
 //!
 //! qpdf is skipped when missing, unless `CI` is set.
 
@@ -14,11 +15,15 @@ use cms::content_info::ContentInfo;
 use cms::signed_data::SignedData;
 use der::{Decode, Encode, SliceReader};
 use hocba_core::model::{Instant, Timestamp};
-use hocba_core::pdf::sign::{sign, Role, SignError, SignRequest, SigningKey};
+use hocba_core::pdf::sign::{
+    complete, prepare, sign, PreparedSignature, Role, SignError, SignRequest, SignatureValue,
+    SigningKey,
+};
 use hocba_core::pdf::{render, RenderSettings, SealMode};
 use lopdf::{Dictionary, Document, Object};
-use rsa::pkcs8::DecodePublicKey;
-use rsa::signature::Verifier;
+use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
+use rsa::signature::hazmat::PrehashSigner;
+use rsa::signature::{SignatureEncoding, Verifier};
 use sha2::{Digest, Sha256};
 
 fn root() -> PathBuf {
@@ -485,4 +490,146 @@ fn a_record_with_errors_is_refused_unless_allowed() {
     insist.allow_invalid = true;
     let signed = sign(&pdf, &insist, &k).expect("signs when the caller insists");
     assert!(signed.starts_with(&pdf));
+}
+
+/// A "token": the signer's key used only to sign a SHA-256 hash (as a USB token, an HSM or a
+/// remote signing service does).
+fn token(id: &str) -> impl Fn(&[u8; 32]) -> Vec<u8> {
+    let pem = String::from_utf8(read(&format!("fixtures/pki/ee/{id}/key.pem"))).expect("PEM");
+    let k = rsa::pkcs1v15::SigningKey::<Sha256>::from_pkcs8_pem(&pem).expect("the key loads");
+    move |hash| k.sign_prehash(hash).expect("the token signs").to_vec()
+}
+
+fn chain_pem(id: &str) -> Vec<u8> {
+    read(&format!("fixtures/pki/ee/{id}/chain.pem"))
+}
+
+/// The whole `/Contents` of the signature in field `name` (the CMS and the zero padding).
+fn contents_of(bytes: &[u8], name: &str) -> Vec<u8> {
+    let doc = Document::load_mem(bytes).expect("loads");
+    let (_, sig) = sig_dict(&doc, name);
+    sig.get(b"Contents")
+        .and_then(Object::as_str)
+        .expect("Contents")
+        .to_vec()
+}
+
+#[test]
+fn external_two_step_signing_is_identical_to_one_step() {
+    let pdf = rendered(SealMode::Auto);
+    let steps = [
+        (Role::Gvcn, "example-gvcn"),
+        (Role::Ht, "example-ht"),
+        (Role::Dau, "example-dau"),
+    ];
+    let (mut one, mut two) = (pdf.clone(), pdf);
+    for (role, id) in steps {
+        one = sign(&one, &request(role), &key(id)).expect("one step signs");
+        let prepared = prepare(&two, &request(role), &chain_pem(id)).expect("prepares");
+        assert!(prepared.document.starts_with(&two));
+        assert_eq!(
+            prepared.digest.as_slice(),
+            Sha256::digest(&prepared.signed_attributes_der).as_slice()
+        );
+        assert_eq!(prepared.digest_info().len(), 51);
+        assert!(prepared.digest_info().ends_with(&prepared.digest));
+        // Stored between the two steps (e.g. while a remote service asks the signer).
+        let stored = serde_json::to_vec(&prepared).expect("serialises");
+        let restored: PreparedSignature = serde_json::from_slice(&stored).expect("deserialises");
+        assert_eq!(restored, prepared);
+        let raw = token(id)(&restored.digest);
+        two = complete(restored, SignatureValue::Raw(raw)).expect("completes");
+        assert_eq!(one, two, "{id}: the two paths give the same bytes");
+        check_signature(&two, role.field_name(), id);
+    }
+}
+
+#[test]
+fn a_complete_cms_is_accepted_when_it_signs_the_prepared_document() {
+    let pdf = rendered(SealMode::Auto);
+    let k = key("example-gvcn");
+    let one_step = sign(&pdf, &request(Role::Gvcn), &k).expect("signs");
+    // The CMS a remote service would return for this document: the one-step path's.
+    let cms = contents_of(&one_step, "GVCN");
+    let prepared = prepare(&pdf, &request(Role::Gvcn), &chain_pem("example-gvcn")).expect("ok");
+    let done = complete(prepared, SignatureValue::Cms(cms)).expect("completes with the CMS");
+    assert_eq!(done, one_step);
+}
+
+#[test]
+fn a_cms_for_another_document_is_refused() {
+    let pdf = rendered(SealMode::Auto);
+    let k = key("example-gvcn");
+    let later = SignRequest::new(Role::Gvcn, time("2025-05-27T08:00:00+07:00"));
+    let other = sign(&pdf, &later, &k).expect("signs");
+    let cms = contents_of(&other, "GVCN");
+    let prepared = prepare(&pdf, &request(Role::Gvcn), &chain_pem("example-gvcn")).expect("ok");
+    assert_eq!(
+        complete(prepared.clone(), SignatureValue::Cms(cms)).expect_err("another document"),
+        SignError::CmsMismatch
+    );
+    assert!(matches!(
+        complete(prepared.clone(), SignatureValue::Cms(b"not a CMS".to_vec()))
+            .expect_err("garbage"),
+        SignError::BadCms { .. }
+    ));
+    // A raw value given as a CMS is not a CMS.
+    let raw = token("example-gvcn")(&prepared.digest);
+    assert!(matches!(
+        complete(prepared, SignatureValue::Cms(raw)).expect_err("raw as CMS"),
+        SignError::BadCms { .. }
+    ));
+}
+
+#[test]
+fn a_wrong_raw_signature_is_refused() {
+    let pdf = rendered(SealMode::Auto);
+    let prepared = prepare(&pdf, &request(Role::Gvcn), &chain_pem("example-gvcn")).expect("ok");
+    let wrong_key = token("example-ht")(&prepared.digest);
+    let refused = |value: Vec<u8>| {
+        complete(prepared.clone(), SignatureValue::Raw(value)).expect_err("refused")
+    };
+    assert_eq!(refused(wrong_key), SignError::SignatureMismatch);
+    let mut damaged = token("example-gvcn")(&prepared.digest);
+    damaged[10] ^= 1;
+    assert_eq!(refused(damaged), SignError::SignatureMismatch);
+    assert_eq!(refused(Vec::new()), SignError::SignatureMismatch);
+    // The hash of something else, with the right key.
+    let other = token("example-gvcn")(&[7; 32]);
+    assert_eq!(refused(other), SignError::SignatureMismatch);
+    let e = SignError::SignatureMismatch;
+    assert!(!e.message().is_empty() && e.message() != e.message_vi());
+
+    // An altered prepared document is refused, not signed.
+    let good = token("example-gvcn")(&prepared.digest);
+    let mut altered = prepared.clone();
+    let at = altered.contents_start - 40;
+    altered.document[at] ^= 0x20;
+    assert!(matches!(
+        complete(altered, SignatureValue::Raw(good.clone())).expect_err("altered"),
+        SignError::BadPrepared { .. }
+    ));
+    let mut moved = prepared.clone();
+    moved.contents_start += 2;
+    assert!(matches!(
+        complete(moved, SignatureValue::Raw(good)).expect_err("moved"),
+        SignError::BadPrepared { .. }
+    ));
+}
+
+#[test]
+fn prepare_refuses_what_sign_refuses_and_non_rsa_signers() {
+    let pdf = rendered(SealMode::Auto);
+    assert!(matches!(
+        prepare(&pdf, &request(Role::Ht), &chain_pem("example-ht")).expect_err("order"),
+        SignError::OutOfOrder { .. }
+    ));
+    assert!(matches!(
+        prepare(&pdf, &request(Role::Gvcn), &chain_pem("ecdsa-p256")).expect_err("ECDSA"),
+        SignError::UnsupportedKey { .. }
+    ));
+    assert!(matches!(
+        prepare(&pdf, &request(Role::Gvcn), b"").expect_err("no chain"),
+        SignError::Certificate { .. }
+    ));
 }

@@ -11,12 +11,11 @@ use cms::signed_data::{
 };
 use der::asn1::{Any, ObjectIdentifier, OctetString, SetOfVec};
 use der::{Encode, Tag};
-use rsa::signature::{SignatureEncoding, Signer};
 use sha2::{Digest, Sha256};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::attr::Attribute;
 
-use super::key::{SigningKey, RSA_ENCRYPTION};
+use super::key::{CertChain, RSA_ENCRYPTION};
 use super::SignError;
 
 const ID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
@@ -60,12 +59,9 @@ fn attribute(oid: ObjectIdentifier, value: Any) -> Result<Attribute, SignError> 
 /// `ESSCertIDv2 ::= SEQUENCE { certHash OCTET STRING, issuerSerial IssuerSerial }` (hash algorithm
 /// SHA-256, the DEFAULT, hence omitted) and `IssuerSerial ::= SEQUENCE { issuer GeneralNames
 /// (one directoryName [4]), serialNumber }` (RFC 5035).
-fn signing_certificate_v2(key: &SigningKey) -> Result<Vec<u8>, SignError> {
-    let Some(leaf) = key.chain.first() else {
-        return Err(crypto("no signer certificate"));
-    };
-    let tbs = leaf.tbs_certificate();
-    let hash = Sha256::digest(&key.leaf_der);
+fn signing_certificate_v2(chain: &CertChain) -> Result<Vec<u8>, SignError> {
+    let tbs = chain.leaf().tbs_certificate();
+    let hash = Sha256::digest(&chain.leaf_der);
     let issuer = tbs.issuer().to_der().map_err(crypto)?;
     let serial = tbs.serial_number().to_der().map_err(crypto)?;
     let general_names = tlv(0x30, &tlv(0xA4, &issuer));
@@ -75,7 +71,10 @@ fn signing_certificate_v2(key: &SigningKey) -> Result<Vec<u8>, SignError> {
 }
 
 /// The signed attributes, DER-encoded as the `SET OF Attribute` that is signed (RFC 5652, 5.4).
-fn signed_attributes(digest: &[u8], key: &SigningKey) -> Result<SetOfVec<Attribute>, SignError> {
+pub(crate) fn signed_attributes(
+    digest: &[u8],
+    chain: &CertChain,
+) -> Result<SetOfVec<Attribute>, SignError> {
     let mut attrs = SetOfVec::new();
     attrs
         .insert(attribute(
@@ -89,7 +88,7 @@ fn signed_attributes(digest: &[u8], key: &SigningKey) -> Result<SetOfVec<Attribu
             Any::new(Tag::OctetString, digest).map_err(crypto)?,
         )?)
         .map_err(crypto)?;
-    let ess = signing_certificate_v2(key)?;
+    let ess = signing_certificate_v2(chain)?;
     attrs
         .insert(attribute(
             ID_SIGNING_CERTIFICATE_V2,
@@ -99,14 +98,77 @@ fn signed_attributes(digest: &[u8], key: &SigningKey) -> Result<SetOfVec<Attribu
     Ok(attrs)
 }
 
-/// The DER `ContentInfo` of a detached SignedData over content whose SHA-256 is `digest`.
-pub(crate) fn signed_data(digest: &[u8], key: &SigningKey) -> Result<Vec<u8>, SignError> {
-    let Some(leaf) = key.chain.first() else {
-        return Err(crypto("no signer certificate"));
+/// The message-digest attribute's value, when there is exactly one such attribute with one
+/// OCTET STRING value.
+pub(crate) fn message_digest(attrs: &SetOfVec<Attribute>) -> Option<Vec<u8>> {
+    let mut found = attrs.iter().filter(|a| a.oid == ID_MESSAGE_DIGEST);
+    let attr = found.next()?;
+    if found.next().is_some() || attr.values.len() != 1 {
+        return None;
+    }
+    let value = attr.values.get(0)?.decode_as::<OctetString>().ok()?;
+    Some(value.as_bytes().to_vec())
+}
+
+/// Checks a complete CMS given by an external signer (`SignatureValue::Cms`): a ContentInfo
+/// holding a SignedData, detached, SHA-256, one SignerInfo whose message-digest is
+/// `document_digest`. Returns the DER without the trailing zero bytes some services pad with.
+pub(crate) fn check_external(cms: &[u8], document_digest: &[u8]) -> Result<Vec<u8>, SignError> {
+    let bad = |reason: &str| SignError::BadCms {
+        reason: reason.to_owned(),
     };
-    let attrs = signed_attributes(digest, key)?;
-    let to_sign = attrs.to_der().map_err(crypto)?;
-    let signature = key.signer.try_sign(&to_sign).map_err(crypto)?.to_vec();
+    let mut reader = der::SliceReader::new(cms).map_err(|_| bad("it is empty or too large"))?;
+    let ci = <ContentInfo as der::Decode>::decode(&mut reader)
+        .map_err(|e| bad(&format!("not a DER ContentInfo: {e}")))?;
+    let len = usize::try_from(u32::from(ci.encoded_len().map_err(crypto)?)).map_err(crypto)?;
+    if cms
+        .get(len..)
+        .is_some_and(|rest| rest.iter().any(|&b| b != 0))
+    {
+        return Err(bad("bytes follow the ContentInfo"));
+    }
+    if ci.content_type != ID_SIGNED_DATA {
+        return Err(bad("its content is not SignedData"));
+    }
+    let sd: SignedData = ci
+        .content
+        .decode_as()
+        .map_err(|e| bad(&format!("SignedData cannot be read: {e}")))?;
+    if sd.encap_content_info.econtent.is_some() {
+        return Err(bad("it is not detached (it holds the content)"));
+    }
+    if sd.signer_infos.0.len() != 1 {
+        return Err(bad(&format!(
+            "it has {} SignerInfos, not one",
+            sd.signer_infos.0.len()
+        )));
+    }
+    let Some(si) = sd.signer_infos.0.get(0) else {
+        return Err(bad("it has no SignerInfo"));
+    };
+    if si.digest_alg.oid != ID_SHA256 {
+        return Err(bad("its digest algorithm is not SHA-256"));
+    }
+    let Some(attrs) = si.signed_attrs.as_ref() else {
+        return Err(bad("its SignerInfo has no signed attributes"));
+    };
+    let Some(md) = message_digest(attrs) else {
+        return Err(bad("its SignerInfo has no single message-digest attribute"));
+    };
+    if md != document_digest {
+        return Err(SignError::CmsMismatch);
+    }
+    Ok(cms[..len].to_vec())
+}
+
+/// The DER `ContentInfo` of a detached SignedData with the given signed attributes, RSA PKCS#1
+/// v1.5 signature value over them, and chain.
+pub(crate) fn signed_data(
+    attrs: SetOfVec<Attribute>,
+    signature: Vec<u8>,
+    chain: &CertChain,
+) -> Result<Vec<u8>, SignError> {
+    let leaf = chain.leaf();
 
     let sha256 = AlgorithmIdentifierOwned {
         oid: ID_SHA256,
@@ -129,7 +191,8 @@ pub(crate) fn signed_data(digest: &[u8], key: &SigningKey) -> Result<Vec<u8>, Si
         unsigned_attrs: None,
     };
     let certificates = CertificateSet::try_from(
-        key.chain
+        chain
+            .certs
             .iter()
             .cloned()
             .map(CertificateChoices::Certificate)

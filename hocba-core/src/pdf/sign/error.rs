@@ -85,6 +85,26 @@ pub enum SignError {
         /// Bytes reserved.
         reserved: usize,
     },
+    /// The raw signature value given to [`complete`](super::complete) does not verify with the
+    /// signer certificate's public key over the prepared signed attributes (wrong key, wrong
+    /// hash, another document, or a damaged value).
+    SignatureMismatch,
+    /// The CMS given to [`complete`](super::complete) is not usable: not a detached SignedData
+    /// with one SignerInfo, SHA-256 and signed attributes.
+    BadCms {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The CMS given to [`complete`](super::complete) signs another document: its
+    /// message-digest is not the SHA-256 of the prepared document's `/ByteRange`.
+    CmsMismatch,
+    /// The [`PreparedSignature`](super::PreparedSignature) given to
+    /// [`complete`](super::complete) is inconsistent or was altered since
+    /// [`prepare`](super::prepare).
+    BadPrepared {
+        /// What is wrong.
+        reason: String,
+    },
     /// The signature could not be computed or encoded.
     Crypto {
         /// What failed.
@@ -143,6 +163,18 @@ impl SignError {
             SignError::ContentsTooSmall { needed, reserved } => format!(
                 "the signature needs {needed} bytes but only {reserved} are reserved; sign with a larger reserve"
             ),
+            SignError::SignatureMismatch => {
+                "the signature value does not verify with the signer certificate's public key over the prepared data; sign the prepared hash with the certificate's own key (nothing was written)".to_owned()
+            }
+            SignError::BadCms { reason } => format!(
+                "the CMS signature cannot be used ({reason}); give a detached CMS SignedData with one SignerInfo over the prepared document"
+            ),
+            SignError::CmsMismatch => {
+                "the CMS signature is for another document: its message digest is not the hash of the prepared document; sign the hash returned by prepare".to_owned()
+            }
+            SignError::BadPrepared { reason } => format!(
+                "the prepared signature cannot be completed ({reason}); prepare the document again"
+            ),
             SignError::Crypto { reason } => format!("the signature could not be computed: {reason}"),
         }
     }
@@ -196,6 +228,18 @@ impl SignError {
             }
             SignError::ContentsTooSmall { needed, reserved } => format!(
                 "chữ ký cần {needed} byte nhưng chỉ dành sẵn {reserved} byte; hãy ký với vùng dành sẵn lớn hơn"
+            ),
+            SignError::SignatureMismatch => {
+                "giá trị chữ ký không khớp với khóa công khai của chứng thư người ký trên dữ liệu đã chuẩn bị; hãy ký giá trị băm đã chuẩn bị bằng đúng khóa của chứng thư (chưa ghi gì)".to_owned()
+            }
+            SignError::BadCms { reason } => format!(
+                "không dùng được chữ ký CMS ({reason}); hãy đưa CMS SignedData tách rời, có một SignerInfo, ký trên văn bản đã chuẩn bị"
+            ),
+            SignError::CmsMismatch => {
+                "chữ ký CMS dành cho văn bản khác: giá trị băm thông điệp không phải giá trị băm của văn bản đã chuẩn bị; hãy ký giá trị băm do bước chuẩn bị trả về".to_owned()
+            }
+            SignError::BadPrepared { reason } => format!(
+                "không hoàn tất được chữ ký đã chuẩn bị ({reason}); hãy chuẩn bị lại văn bản"
             ),
             SignError::Crypto { reason } => format!("không tính được chữ ký: {reason}"),
         }

@@ -16,17 +16,98 @@ pub(crate) const RSA_ENCRYPTION: der::asn1::ObjectIdentifier =
 /// included); every certificate is placed in the CMS so a verifier can build the path.
 pub struct SigningKey {
     pub(crate) signer: rsa::pkcs1v15::SigningKey<sha2::Sha256>,
+    pub(crate) chain: CertChain,
+}
+
+/// The signer's certificate chain, leaf first (duplicates removed).
+#[derive(Debug, Clone)]
+pub(crate) struct CertChain {
     /// Leaf first.
-    pub(crate) chain: Vec<Certificate>,
+    pub(crate) certs: Vec<Certificate>,
     /// The leaf's DER encoding (what signing-certificate-v2 hashes).
     pub(crate) leaf_der: Vec<u8>,
+}
+
+impl CertChain {
+    /// A PEM chain, the signer's certificate first; the same certificate given twice (a chain
+    /// file that repeats the leaf) is kept once.
+    pub(crate) fn from_pem(chain_pem: &[u8]) -> Result<Self, SignError> {
+        let certs = Certificate::load_pem_chain(chain_pem).map_err(cert_error)?;
+        Self::from_certs(certs)
+    }
+
+    /// DER certificates, the signer's first.
+    pub(crate) fn from_der_list(ders: &[Vec<u8>]) -> Result<Self, SignError> {
+        let certs = ders
+            .iter()
+            .map(|d| Certificate::from_der(d))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(cert_error)?;
+        Self::from_certs(certs)
+    }
+
+    fn from_certs(mut certs: Vec<Certificate>) -> Result<Self, SignError> {
+        let mut seen: Vec<Vec<u8>> = Vec::with_capacity(certs.len());
+        certs.retain(|c| {
+            let der = c.to_der().unwrap_or_default();
+            let fresh = !seen.contains(&der);
+            seen.push(der);
+            fresh
+        });
+        let Some(leaf) = certs.first() else {
+            return Err(SignError::Certificate {
+                reason: "no certificate".to_owned(),
+            });
+        };
+        let leaf_der = leaf.to_der().map_err(cert_error)?;
+        Ok(CertChain { certs, leaf_der })
+    }
+
+    pub(crate) fn leaf(&self) -> &Certificate {
+        // `from_certs` refuses an empty chain.
+        &self.certs[0]
+    }
+
+    /// Every certificate, DER, leaf first.
+    pub(crate) fn to_der_list(&self) -> Result<Vec<Vec<u8>>, SignError> {
+        self.certs
+            .iter()
+            .map(|c| c.to_der().map_err(cert_error))
+            .collect()
+    }
+
+    /// The leaf's RSA public key; another kind of key is [`SignError::UnsupportedKey`].
+    pub(crate) fn rsa_public_key(&self) -> Result<rsa::PublicKey, SignError> {
+        let spki = self.leaf().tbs_certificate().subject_public_key_info();
+        if spki.algorithm.oid != RSA_ENCRYPTION {
+            return Err(SignError::UnsupportedKey {
+                found: algorithm_name(spki.algorithm.oid),
+            });
+        }
+        let der = spki.to_der().map_err(cert_error)?;
+        rsa::PublicKey::from_public_key_der(&der).map_err(cert_error)
+    }
+
+    pub(crate) fn common_name(&self) -> Option<String> {
+        self.leaf()
+            .tbs_certificate()
+            .subject()
+            .common_name()
+            .ok()
+            .flatten()
+            .map(String::from)
+    }
+
+    pub(crate) fn subject(&self) -> String {
+        self.leaf().tbs_certificate().subject().to_string()
+    }
 }
 
 impl std::fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SigningKey")
             .field("subject", &self.subject())
-            .field("chain_len", &self.chain.len())
+            .field("chain_len", &self.chain.certs.len())
             .finish_non_exhaustive()
     }
 }
@@ -91,21 +172,9 @@ impl SigningKey {
     }
 
     fn from_rsa(key: rsa::PrivateKey, chain_pem: &[u8]) -> Result<Self, SignError> {
-        let mut chain = Certificate::load_pem_chain(chain_pem).map_err(cert_error)?;
-        // The same certificate given twice (a chain file that repeats the leaf) is kept once.
-        let mut seen: Vec<Vec<u8>> = Vec::with_capacity(chain.len());
-        chain.retain(|c| {
-            let der = c.to_der().unwrap_or_default();
-            let fresh = !seen.contains(&der);
-            seen.push(der);
-            fresh
-        });
-        let Some(leaf) = chain.first() else {
-            return Err(SignError::Certificate {
-                reason: "no certificate".to_owned(),
-            });
-        };
-        let spki = leaf
+        let chain = CertChain::from_pem(chain_pem)?;
+        let spki = chain
+            .leaf()
             .tbs_certificate()
             .subject_public_key_info()
             .to_der()
@@ -115,36 +184,24 @@ impl SigningKey {
         if &public != key.as_ref() {
             return Err(SignError::KeyMismatch);
         }
-        let leaf_der = leaf.to_der().map_err(cert_error)?;
         Ok(SigningKey {
             signer: rsa::pkcs1v15::SigningKey::new(key),
             chain,
-            leaf_der,
         })
     }
 
     /// The signer certificate's subject common name (CN), when it has one.
     pub fn common_name(&self) -> Option<String> {
-        self.chain
-            .first()?
-            .tbs_certificate()
-            .subject()
-            .common_name()
-            .ok()
-            .flatten()
-            .map(String::from)
+        self.chain.common_name()
     }
 
     /// The signer certificate's subject (RFC 4514).
     pub fn subject(&self) -> String {
-        self.chain
-            .first()
-            .map(|c| c.tbs_certificate().subject().to_string())
-            .unwrap_or_default()
+        self.chain.subject()
     }
 
     /// The signer certificate, DER.
     pub fn certificate_der(&self) -> &[u8] {
-        &self.leaf_der
+        &self.chain.leaf_der
     }
 }

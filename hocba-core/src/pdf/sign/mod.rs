@@ -13,6 +13,15 @@
 //!
 //! Signing is deterministic: the same document, key, chain and request give the same bytes.
 //!
+//! Keys that never leave a device (USB tokens, HSMs, remote signing services, which return a raw
+//! RSA PKCS#1 v1.5 signature over a hash) sign in two steps: [`prepare`] writes the update with an
+//! empty `/Contents` and returns a [`PreparedSignature`] (a plain value that can be stored between
+//! the steps) holding the signed attributes to sign and their SHA-256
+//! ([`PreparedSignature::digest`]); [`complete`] takes the device's [`SignatureValue::Raw`]
+//! value (checked with the certificate's public key first) or a whole [`SignatureValue::Cms`]
+//! and writes it. [`sign`] is exactly these two steps with a software key, so both paths give
+//! the same bytes for the same key and time.
+//!
 //! ```
 //! use hocba_core::pdf::sign::{sign, Role, SignRequest, SigningKey};
 //! use hocba_core::pdf::{render, RenderSettings};
@@ -37,6 +46,8 @@ mod update;
 pub use error::SignError;
 pub use key::SigningKey;
 
+use der::Encode;
+use rsa::signature::{SignatureEncoding, Signer, Verifier};
 use sha2::{Digest, Sha256};
 
 use crate::model::Instant;
@@ -237,7 +248,107 @@ fn record_info(pdf: &[u8], allow_invalid: bool) -> Result<RecordInfo, SignError>
 
 /// Signs the field of `request.role` and returns the document with the signature appended as an
 /// incremental update (the input's bytes are the output's prefix).
+///
+/// The same as [`prepare`], signing [`PreparedSignature::signed_attributes_der`] with the software
+/// key, then [`complete`] with [`SignatureValue::Raw`]: both paths give the same bytes.
 pub fn sign(pdf: &[u8], request: &SignRequest, key: &SigningKey) -> Result<Vec<u8>, SignError> {
+    let prepared = prepare_with(pdf, request, &key.chain)?;
+    let signature = key
+        .signer
+        .try_sign(&prepared.signed_attributes_der)
+        .map_err(|e| SignError::Crypto {
+            reason: e.to_string(),
+        })?
+        .to_vec();
+    complete(prepared, SignatureValue::Raw(signature))
+}
+
+/// A document prepared for an external signer (USB token, HSM, remote signing service), between
+/// [`prepare`] and [`complete`].
+///
+/// A plain value with public fields (and serde support) so that a caller can store it between
+/// the two steps, e.g. while a remote service asks the signer for confirmation. [`complete`]
+/// checks it again: an altered document or attributes are refused, never signed.
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PreparedSignature {
+    /// The whole new document: the incremental update with `/ByteRange` filled and `/Contents`
+    /// still zeros.
+    pub document: Vec<u8>,
+    /// The DER `SET OF Attribute` (content-type, message-digest, signing-certificate-v2) that the
+    /// signer signs with RSA PKCS#1 v1.5 and SHA-256.
+    pub signed_attributes_der: Vec<u8>,
+    /// SHA-256 of [`signed_attributes_der`](Self::signed_attributes_der): the hash a token or a
+    /// remote service signs (see [`digest_info`](Self::digest_info) for raw RSA mechanisms).
+    pub digest: [u8; 32],
+    /// SHA-256 of the bytes covered by `/ByteRange` (the message-digest attribute).
+    pub document_digest: [u8; 32],
+    /// The signer's certificate chain, DER, the signer's first.
+    pub certificate_chain_der: Vec<Vec<u8>>,
+    /// Offset of the `/Contents` hex string's `<` in [`document`](Self::document).
+    pub contents_start: usize,
+    /// Offset one past its `>`.
+    pub contents_end: usize,
+}
+
+impl std::fmt::Debug for PreparedSignature {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hex: String = self.digest.iter().map(|b| format!("{b:02x}")).collect();
+        f.debug_struct("PreparedSignature")
+            .field("document_len", &self.document.len())
+            .field("digest", &hex)
+            .field("chain_len", &self.certificate_chain_der.len())
+            .field("contents", &(self.contents_start..self.contents_end))
+            .finish_non_exhaustive()
+    }
+}
+
+/// The DER prefix of a SHA-256 `DigestInfo` (RFC 8017, 9.2, note 1).
+const SHA256_DIGEST_INFO_PREFIX: [u8; 19] = [
+    0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
+    0x00, 0x04, 0x20,
+];
+
+impl PreparedSignature {
+    /// The DER `DigestInfo` of [`digest`](Self::digest) (SHA-256): what a raw PKCS#1 v1.5
+    /// mechanism (PKCS#11 `CKM_RSA_PKCS`) signs when it is not given the hash algorithm.
+    pub fn digest_info(&self) -> Vec<u8> {
+        [&SHA256_DIGEST_INFO_PREFIX[..], &self.digest[..]].concat()
+    }
+}
+
+/// What the external signer returned, for [`complete`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignatureValue {
+    /// A raw RSA PKCS#1 v1.5 signature (SHA-256) over
+    /// [`PreparedSignature::signed_attributes_der`], i.e. over [`PreparedSignature::digest`]. It
+    /// is verified with the certificate's public key before anything is written.
+    Raw(Vec<u8>),
+    /// A complete detached CMS `ContentInfo` (SignedData, one SignerInfo, SHA-256) whose
+    /// message-digest is [`PreparedSignature::document_digest`]. Trailing zero bytes are ignored.
+    Cms(Vec<u8>),
+}
+
+/// Step 1 of external signing: the document with the signature field filled and a placeholder
+/// for the signature, and what the signer must sign. `certificate_chain_pem` holds the signer's
+/// certificate first (RSA), then its intermediates.
+///
+/// Refuses the same as [`sign`] (order, field, record), plus a chain whose signer certificate
+/// has no RSA key ([`SignError::UnsupportedKey`]).
+pub fn prepare(
+    pdf: &[u8],
+    request: &SignRequest,
+    certificate_chain_pem: &[u8],
+) -> Result<PreparedSignature, SignError> {
+    let chain = key::CertChain::from_pem(certificate_chain_pem)?;
+    chain.rsa_public_key()?;
+    prepare_with(pdf, request, &chain)
+}
+
+fn prepare_with(
+    pdf: &[u8],
+    request: &SignRequest,
+    chain: &key::CertChain,
+) -> Result<PreparedSignature, SignError> {
     if pdf.len() > super::MAX_PDF_BYTES {
         return Err(SignError::Unreadable {
             reason: format!("larger than {} bytes", super::MAX_PDF_BYTES),
@@ -259,7 +370,7 @@ pub fn sign(pdf: &[u8], request: &SignRequest, key: &SigningKey) -> Result<Vec<u
     let field = check_fields(&loaded.fields, request.role)?;
     let info = record_info(pdf, request.allow_invalid)?;
 
-    let name = request.name.clone().or_else(|| key.common_name());
+    let name = request.name.clone().or_else(|| chain.common_name());
     let reason = request.reason.clone().unwrap_or_else(|| {
         let year = info.school_year.as_deref().unwrap_or("");
         format!("{} học bạ năm học {year}", request.role.subject_vi())
@@ -286,11 +397,118 @@ pub fn sign(pdf: &[u8], request: &SignRequest, key: &SigningKey) -> Result<Vec<u
     let mut prepared = update::prepare(pdf, &loaded, &plan)?;
     prepared.fill_byte_range()?;
     let (a, b) = prepared.covered();
+    let document_digest = covered_digest(a, b);
+    let attrs = cms::signed_attributes(&document_digest, chain)?;
+    let signed_attributes_der = attrs.to_der().map_err(|e| SignError::Crypto {
+        reason: e.to_string(),
+    })?;
+    Ok(PreparedSignature {
+        digest: Sha256::digest(&signed_attributes_der).into(),
+        signed_attributes_der,
+        document_digest,
+        certificate_chain_der: chain.to_der_list()?,
+        contents_start: prepared.contents_start,
+        contents_end: prepared.contents_end,
+        document: prepared.bytes,
+    })
+}
+
+fn covered_digest(a: &[u8], b: &[u8]) -> [u8; 32] {
     let mut hasher = Sha256::new();
     hasher.update(a);
     hasher.update(b);
-    let digest = hasher.finalize();
-    let der = cms::signed_data(&digest, key)?;
-    prepared.fill_contents(&der)?;
-    Ok(prepared.bytes)
+    hasher.finalize().into()
+}
+
+/// Checks that the prepared document still has its empty `/Contents` placeholder where said,
+/// preceded by the matching `/ByteRange`; returns the digest of the covered bytes.
+fn check_prepared(p: &PreparedSignature) -> Result<[u8; 32], SignError> {
+    let bad = |reason: &str| SignError::BadPrepared {
+        reason: reason.to_owned(),
+    };
+    let (start, end, doc) = (p.contents_start, p.contents_end, &p.document);
+    if start >= end || end > doc.len() || end - start < 4 || (end - start) % 2 != 0 {
+        return Err(bad("the /Contents offsets are outside the document"));
+    }
+    if doc[start] != b'<' || doc[end - 1] != b'>' {
+        return Err(bad("no /Contents string at the given offsets"));
+    }
+    if doc[start + 1..end - 1].iter().any(|&b| b != b'0') {
+        return Err(bad(
+            "the /Contents placeholder is not empty (already signed?)",
+        ));
+    }
+    // `/ByteRange [0 start end rest] /Contents <` just before the placeholder.
+    let before = &doc[start.saturating_sub(64 + 12)..start];
+    let Some(close) = before.strip_suffix(b"] /Contents ") else {
+        return Err(bad("no /ByteRange before /Contents"));
+    };
+    let open = memchr::memrchr(b'[', close).ok_or_else(|| bad("no /ByteRange array"))?;
+    let numbers: Vec<usize> = std::str::from_utf8(&close[open + 1..])
+        .map_err(|_| bad("the /ByteRange is not text"))?
+        .split_ascii_whitespace()
+        .map(str::parse::<usize>)
+        .collect::<Result<_, _>>()
+        .map_err(|_| bad("the /ByteRange is not four numbers"))?;
+    if numbers != [0, start, end, doc.len() - end] {
+        return Err(bad("the /ByteRange does not match the document"));
+    }
+    if Sha256::digest(&p.signed_attributes_der).as_slice() != p.digest {
+        return Err(bad("the digest is not the hash of the signed attributes"));
+    }
+    let digest = covered_digest(&doc[..start], &doc[end..]);
+    if digest != p.document_digest {
+        return Err(bad("the document changed since it was prepared"));
+    }
+    Ok(digest)
+}
+
+/// Step 2 of external signing: writes the signature into the prepared document's `/Contents`
+/// and returns the signed document.
+///
+/// With [`SignatureValue::Raw`] the CMS is built here around the value, after checking it with
+/// the signer certificate's public key ([`SignError::SignatureMismatch`] when it does not
+/// verify). With [`SignatureValue::Cms`] the CMS is checked (one SignerInfo, detached, SHA-256,
+/// message-digest equal to the hash of the document's `/ByteRange`, else
+/// [`SignError::BadCms`] / [`SignError::CmsMismatch`]) and written as given; its signature value
+/// is the caller's responsibility (a verifier checks it).
+pub fn complete(prepared: PreparedSignature, value: SignatureValue) -> Result<Vec<u8>, SignError> {
+    let document_digest = check_prepared(&prepared)?;
+    let der = match value {
+        SignatureValue::Raw(signature) => {
+            let bad = |reason: &str| SignError::BadPrepared {
+                reason: reason.to_owned(),
+            };
+            let attrs = <der::asn1::SetOfVec<x509_cert::attr::Attribute> as der::Decode>::from_der(
+                &prepared.signed_attributes_der,
+            )
+            .map_err(|_| bad("the signed attributes are not a DER SET OF Attribute"))?;
+            if attrs.to_der().ok().as_deref() != Some(prepared.signed_attributes_der.as_slice()) {
+                return Err(bad("the signed attributes are not in DER"));
+            }
+            if cms::message_digest(&attrs).as_deref() != Some(&document_digest[..]) {
+                return Err(bad(
+                    "the signed attributes' message digest is not the document's hash",
+                ));
+            }
+            let chain = key::CertChain::from_der_list(&prepared.certificate_chain_der)?;
+            let public = chain.rsa_public_key()?;
+            let verifier = rsa::pkcs1v15::VerifyingKey::<Sha256>::new(public);
+            let parsed = rsa::pkcs1v15::Signature::try_from(signature.as_slice())
+                .map_err(|_| SignError::SignatureMismatch)?;
+            verifier
+                .verify(&prepared.signed_attributes_der, &parsed)
+                .map_err(|_| SignError::SignatureMismatch)?;
+            cms::signed_data(attrs, signature, &chain)?
+        }
+        SignatureValue::Cms(cms) => cms::check_external(&cms, &document_digest)?,
+    };
+    let mut document = prepared.document;
+    update::fill_contents(
+        &mut document,
+        prepared.contents_start,
+        prepared.contents_end,
+        &der,
+    )?;
+    Ok(document)
 }

@@ -408,22 +408,28 @@ impl Prepared {
             &self.bytes[self.contents_end..],
         )
     }
+}
 
-    /// Writes the DER signature into `/Contents` (hex, the rest of the reserve left as zeros).
-    pub(crate) fn fill_contents(&mut self, der: &[u8]) -> Result<(), SignError> {
-        let reserved = (self.contents_end - self.contents_start - 2) / 2;
-        if der.len() > reserved {
-            return Err(SignError::ContentsTooSmall {
-                needed: der.len(),
-                reserved,
-            });
-        }
-        const HEX: &[u8; 16] = b"0123456789ABCDEF";
-        let slot = &mut self.bytes[self.contents_start + 1..self.contents_end - 1];
-        for (i, b) in der.iter().enumerate() {
-            slot[2 * i] = HEX[usize::from(b >> 4)];
-            slot[2 * i + 1] = HEX[usize::from(b & 0x0F)];
-        }
-        Ok(())
+/// Writes the DER signature into the `/Contents` hex string `bytes[start..end]` (`<` … `>`), the
+/// rest of the reserve left as zeros.
+pub(crate) fn fill_contents(
+    bytes: &mut [u8],
+    start: usize,
+    end: usize,
+    der: &[u8],
+) -> Result<(), SignError> {
+    let reserved = (end - start - 2) / 2;
+    if der.len() > reserved {
+        return Err(SignError::ContentsTooSmall {
+            needed: der.len(),
+            reserved,
+        });
     }
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let slot = &mut bytes[start + 1..end - 1];
+    for (i, b) in der.iter().enumerate() {
+        slot[2 * i] = HEX[usize::from(b >> 4)];
+        slot[2 * i + 1] = HEX[usize::from(b & 0x0F)];
+    }
+    Ok(())
 }
