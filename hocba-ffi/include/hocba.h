@@ -100,6 +100,36 @@ enum hocba_result
      * PDF, no embedded `hocba.xml`, or too large.
      */
     HOCBA_RESULT_EXTRACT_ERROR = 310,
+    /**
+     * The document cannot be signed as asked: a role out of order (`GVCN`, then `HT`, then
+     * `DAU`), a field already signed, or no signature field for the role.
+     */
+    HOCBA_RESULT_SIGN_REFUSED = 400,
+    /**
+     * The embedded record has findings of severity error and `"allow-invalid"` is not set;
+     * nothing was signed.
+     */
+    HOCBA_RESULT_SIGN_RECORD_INVALID = 401,
+    /**
+     * The document cannot be signed: not a PDF, damaged or encrypted, no embedded record, or
+     * the signature does not fit in its reserved space.
+     */
+    HOCBA_RESULT_SIGN_DOCUMENT_ERROR = 402,
+    /**
+     * The private key or the certificate chain cannot be used: unreadable, not RSA, or the
+     * certificate is not the key's.
+     */
+    HOCBA_RESULT_KEY_ERROR = 403,
+    /**
+     * The signature given to `hocba_sign_complete` does not verify with the certificate's
+     * public key over the prepared digest.
+     */
+    HOCBA_RESULT_SIGNATURE_MISMATCH = 404,
+    /**
+     * The signing options are not a JSON object of the documented keys and types (`role` and
+     * `time` are required).
+     */
+    HOCBA_RESULT_SIGN_INVALID_OPTIONS = 405,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -184,6 +214,14 @@ typedef struct hocba_record hocba_record;
  * `hocba_report_free` must not run concurrently with any other use of it.
  */
 typedef struct hocba_report hocba_report;
+
+/**
+ * A document prepared for an external signer, between `hocba_sign_prepare` and
+ * `hocba_sign_complete`: the document with a placeholder for the signature and the SHA-256
+ * digest the signer signs with RSA PKCS#1 v1.5. Opaque; free it with
+ * `hocba_signing_session_free`.
+ */
+typedef struct hocba_signing_session hocba_signing_session;
 
 #ifdef __cplusplus
 extern "C" {
@@ -491,6 +529,112 @@ hocba_result hocba_extract(const uint8_t *pdf,
                            size_t len,
                            struct hocba_buffer **xml_out,
                            struct hocba_error **error_out);
+
+/**
+ * Adds one signature to a rendered document (`signing.md`, "Signing"): a PAdES B-B signature
+ * in the field of the role (`GVCN` first, then `HT`, then `DAU`), appended as an incremental
+ * update, so the `pdf_len` bytes at `pdf` are a prefix of the result. Deterministic.
+ *
+ * `options_json` is a NUL-terminated UTF-8 JSON object: `"role"` (`"GVCN"`, `"HT"` or
+ * `"DAU"`, required), `"time"` (the signing time, RFC 3339 with an offset, required),
+ * `"reason"` (a string replacing the default), `"allow-invalid"` (`true` to sign even when the
+ * embedded record has errors). `key_pem` is the signer's RSA private key (PKCS#8 PEM,
+ * unencrypted); `chain_pem` the signer's certificate (PEM) followed by its intermediates.
+ *
+ * On success returns `HOCBA_RESULT_OK` and stores a new buffer with the signed PDF in `*out`;
+ * the caller owns it and frees it with `hocba_buffer_free`.
+ *
+ * On failure returns the reason and leaves `*out` untouched: `HOCBA_RESULT_SIGN_REFUSED`
+ * (out of order, already signed, no such field), `HOCBA_RESULT_SIGN_RECORD_INVALID`,
+ * `HOCBA_RESULT_SIGN_DOCUMENT_ERROR` (not a PDF, unreadable, no embedded record),
+ * `HOCBA_RESULT_KEY_ERROR`, `HOCBA_RESULT_SIGN_INVALID_OPTIONS`, `HOCBA_RESULT_NULL_ARGUMENT`,
+ * `HOCBA_RESULT_INVALID_ARGUMENT` (`pdf_len` larger than `PTRDIFF_MAX`). Then, if `error_out`
+ * is not NULL, stores in `*error_out` a new error; the caller frees it with `hocba_error_free`.
+ *
+ * Every input is borrowed for the duration of the call only.
+ *
+ * # Safety
+ * `pdf` is NULL or points to `pdf_len` readable bytes; `options_json`, `key_pem` and
+ * `chain_pem` are NULL or NUL-terminated strings; `out` and `error_out` are NULL or point to
+ * writable pointers.
+ */
+hocba_result hocba_sign(const uint8_t *pdf,
+                        size_t pdf_len,
+                        const char *options_json,
+                        const char *key_pem,
+                        const char *chain_pem,
+                        struct hocba_buffer **out,
+                        struct hocba_error **error_out);
+
+/**
+ * Step 1 of external signing: prepares the document for a signer whose key never leaves a
+ * device. `options_json` and `chain_pem` are those of `hocba_sign` (the certificate must have
+ * an RSA key). `hocba_signing_session_digest` gives the SHA-256 digest to sign with RSA PKCS#1
+ * v1.5; `hocba_sign_complete` writes the signature. With the same key and time the result is
+ * byte for byte that of `hocba_sign`.
+ *
+ * On success returns `HOCBA_RESULT_OK` and stores a new session in `*session_out`; the caller
+ * owns it and frees it with `hocba_signing_session_free`. On failure returns the reason as
+ * `hocba_sign` does and leaves `*session_out` untouched; if `error_out` is not NULL, stores in
+ * `*error_out` a new error (free it with `hocba_error_free`).
+ *
+ * # Safety
+ * As `hocba_sign`, with `session_out` NULL or pointing to a writable pointer.
+ */
+hocba_result hocba_sign_prepare(const uint8_t *pdf,
+                                size_t pdf_len,
+                                const char *options_json,
+                                const char *chain_pem,
+                                struct hocba_signing_session **session_out,
+                                struct hocba_error **error_out);
+
+/**
+ * The SHA-256 digest (32 bytes) the signer signs with RSA PKCS#1 v1.5: the hash of the CMS
+ * signed attributes. Stores a pointer to it in `*data` and 32 in `*len`.
+ *
+ * Returns `HOCBA_RESULT_OK`, or `HOCBA_RESULT_NULL_ARGUMENT` (then nothing is written) when
+ * any argument is NULL. The bytes are borrowed from `session`, valid until
+ * `hocba_signing_session_free(session)`.
+ *
+ * # Safety
+ * `session` is NULL or a live session; `data` and `len` are NULL or writable.
+ */
+hocba_result hocba_signing_session_digest(const struct hocba_signing_session *session,
+                                          const uint8_t **data,
+                                          size_t *len);
+
+/**
+ * Step 2 of external signing: writes the signer's raw RSA PKCS#1 v1.5 signature (the `len`
+ * bytes at `signature`, over the digest of `hocba_signing_session_digest`) into the prepared
+ * document, after checking it with the certificate's public key.
+ *
+ * On success returns `HOCBA_RESULT_OK` and stores a new buffer with the signed PDF in `*out`;
+ * the caller frees it with `hocba_buffer_free`. On failure returns
+ * `HOCBA_RESULT_SIGNATURE_MISMATCH` (the signature does not verify), `HOCBA_RESULT_NULL_ARGUMENT`,
+ * `HOCBA_RESULT_INVALID_ARGUMENT` or `HOCBA_RESULT_SIGN_DOCUMENT_ERROR`, leaves `*out`
+ * untouched and, if `error_out` is not NULL, stores a new error there (`hocba_error_free`).
+ *
+ * The session is not consumed: after a failure the caller may try again with another
+ * signature; it still frees the session with `hocba_signing_session_free`.
+ *
+ * # Safety
+ * `session` is NULL or a live session not used by another thread during the call; `signature`
+ * is NULL or points to `len` readable bytes; `out` and `error_out` are NULL or writable.
+ */
+hocba_result hocba_sign_complete(struct hocba_signing_session *session,
+                                 const uint8_t *signature,
+                                 size_t len,
+                                 struct hocba_buffer **out,
+                                 struct hocba_error **error_out);
+
+/**
+ * Frees a session made by `hocba_sign_prepare`; NULL is a no-op. Buffers made from it stay
+ * valid; the pointer of `hocba_signing_session_digest` does not.
+ *
+ * # Safety
+ * `session` is NULL or a live session, not used after this call.
+ */
+void hocba_signing_session_free(struct hocba_signing_session *session);
 
 /**
  * The first byte of the buffer's contents, followed by a NUL byte at

@@ -28,6 +28,8 @@ mod report;
 
 mod render;
 
+mod sign;
+
 mod buffer;
 
 mod error;
@@ -50,6 +52,10 @@ pub use report::{
     hocba_report_valid, hocba_validate,
 };
 pub use result::{hocba_result, hocba_result_message, HocbaResultArg};
+pub use sign::{
+    hocba_sign, hocba_sign_complete, hocba_sign_prepare, hocba_signing_session,
+    hocba_signing_session_digest, hocba_signing_session_free,
+};
 
 use std::ffi::c_char;
 

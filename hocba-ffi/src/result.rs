@@ -47,6 +47,24 @@ pub enum hocba_result {
     /// The embedded record cannot be read out of the bytes: not a PDF, a damaged or encrypted
     /// PDF, no embedded `hocba.xml`, or too large.
     ExtractError = 310,
+    /// The document cannot be signed as asked: a role out of order (`GVCN`, then `HT`, then
+    /// `DAU`), a field already signed, or no signature field for the role.
+    SignRefused = 400,
+    /// The embedded record has findings of severity error and `"allow-invalid"` is not set;
+    /// nothing was signed.
+    SignRecordInvalid = 401,
+    /// The document cannot be signed: not a PDF, damaged or encrypted, no embedded record, or
+    /// the signature does not fit in its reserved space.
+    SignDocumentError = 402,
+    /// The private key or the certificate chain cannot be used: unreadable, not RSA, or the
+    /// certificate is not the key's.
+    KeyError = 403,
+    /// The signature given to `hocba_sign_complete` does not verify with the certificate's
+    /// public key over the prepared digest.
+    SignatureMismatch = 404,
+    /// The signing options are not a JSON object of the documented keys and types (`role` and
+    /// `time` are required).
+    SignInvalidOptions = 405,
 }
 
 impl hocba_result {
@@ -62,6 +80,12 @@ impl hocba_result {
         hocba_result::RecordInvalid,
         hocba_result::InvalidOptions,
         hocba_result::ExtractError,
+        hocba_result::SignRefused,
+        hocba_result::SignRecordInvalid,
+        hocba_result::SignDocumentError,
+        hocba_result::KeyError,
+        hocba_result::SignatureMismatch,
+        hocba_result::SignInvalidOptions,
     ];
 
     /// The code with this number, if there is one.
@@ -99,6 +123,24 @@ impl hocba_result {
             }
             hocba_result::ExtractError => {
                 c"no record can be read out of the PDF / không trích xuất được học bạ từ tệp PDF"
+            }
+            hocba_result::SignRefused => {
+                c"the document cannot be signed in this role now / không ký được văn bản với vai trò này lúc này"
+            }
+            hocba_result::SignRecordInvalid => {
+                c"the embedded record has errors / học bạ kèm theo có lỗi nên không ký"
+            }
+            hocba_result::SignDocumentError => {
+                c"the document cannot be signed / không ký được văn bản"
+            }
+            hocba_result::KeyError => {
+                c"the key or the certificate cannot be used / không dùng được khóa hoặc chứng thư số"
+            }
+            hocba_result::SignatureMismatch => {
+                c"the signature does not verify / chữ ký không khớp"
+            }
+            hocba_result::SignInvalidOptions => {
+                c"the signing options are invalid / các tùy chọn ký không hợp lệ"
             }
         }
     }

@@ -352,6 +352,37 @@ fn test_render_under_valgrind() {
     }
 }
 
+/// The arguments of `test_sign.c`: the example record, the GVCN and HT keys and chains of the
+/// test PKI.
+fn sign_args() -> Vec<PathBuf> {
+    let ee = crate_dir().join("../fixtures/pki/ee");
+    vec![
+        example_record().0,
+        ee.join("example-gvcn/key.pem"),
+        ee.join("example-gvcn/chain.pem"),
+        ee.join("example-ht/key.pem"),
+        ee.join("example-ht/chain.pem"),
+    ]
+}
+
+#[test]
+fn test_sign_with_sanitizers() {
+    let exe = compile(&c_source("test_sign.c"), Build::Sanitized);
+    let mut command = sanitized(&exe);
+    command.args(sign_args());
+    let output = assert_success(command);
+    assert!(String::from_utf8_lossy(&output.stdout).contains("test_sign: all checks passed"));
+}
+
+#[test]
+fn test_sign_under_valgrind() {
+    let exe = compile(&c_source("test_sign.c"), Build::Plain);
+    if let Some(mut command) = valgrind() {
+        command.arg(&exe).args(sign_args());
+        assert_success(command);
+    }
+}
+
 /// The threads share a valid record (no finding) and one with a finding.
 #[test]
 fn test_threads_with_sanitizers() {

@@ -58,6 +58,34 @@ create_exception!(
      embedded ``hocba.xml``)."
 );
 
+create_exception!(
+    hocba,
+    SigningError,
+    HocbaError,
+    "Lỗi ký số — a document cannot be signed (out of order, already signed, no such field, a\n\
+     record with errors, an unusable key or certificate, a signature that does not verify)."
+);
+
+/// A signing error as a `SigningError` (no position: ``line``, ``column``, ``offset`` are
+/// ``None``).
+fn sign_err(py: Python<'_>, err: &hocba_core::pdf::sign::SignError) -> PyErr {
+    let message = err.message();
+    let py_err = SigningError::new_err(message.clone());
+    let annotate = || -> PyResult<()> {
+        let value = py_err.value(py);
+        value.setattr("message", message.as_str())?;
+        value.setattr("message_vi", err.message_vi())?;
+        value.setattr("line", py.None())?;
+        value.setattr("column", py.None())?;
+        value.setattr("offset", py.None())?;
+        Ok(())
+    };
+    match annotate() {
+        Ok(()) => py_err,
+        Err(e) => e,
+    }
+}
+
 /// The one place where a `hocba-core` error becomes a Python exception.
 ///
 /// The exception's `args` is `(message,)`, so `str(exc)` is the English message; the attributes
@@ -881,6 +909,217 @@ fn extract_xml<'py>(py: Python<'py>, pdf: &[u8]) -> PyResult<Bound<'py, PyBytes>
     Ok(PyBytes::new(py, &xml))
 }
 
+// --- Signing ------------------------------------------------------------------------------------
+
+/// The request of `sign_pdf` and `prepare_signature` from their keyword arguments.
+fn sign_request(
+    role: &str,
+    time: &str,
+    reason: Option<String>,
+    allow_invalid: bool,
+) -> PyResult<hocba_core::pdf::sign::SignRequest> {
+    use hocba_core::pdf::sign::{Role, SignRequest};
+    let role: Role = role.parse().map_err(|_| {
+        PyValueError::new_err(format!(
+            "role must be \"GVCN\", \"HT\" or \"DAU\", not {role:?}"
+        ))
+    })?;
+    let instant = hocba_core::model::Timestamp::from(time)
+        .to_instant()
+        .ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "time must be an RFC 3339 time with an offset (e.g. \"2025-05-28T08:00:00+07:00\"), \
+                 not {time:?}"
+            ))
+        })?;
+    let mut request = SignRequest::new(role, instant);
+    request.reason = reason;
+    request.allow_invalid = allow_invalid;
+    Ok(request)
+}
+
+/// Adds one signature to a rendered document and returns the signed document (``bytes``): a
+/// PAdES B-B signature in the field of ``role`` (``"GVCN"`` first, then ``"HT"``, then
+/// ``"DAU"``), appended as an incremental update, so ``pdf`` is a prefix of the result.
+///
+/// ``key_pem`` is the signer's RSA private key (PKCS#8 PEM, unencrypted); ``chain_pem`` the
+/// signer's certificate (PEM) followed by its intermediates. ``time`` (RFC 3339 with an offset)
+/// is written as the signing time; ``reason`` replaces the default (which role confirms which
+/// school year); ``allow_invalid`` signs even when the embedded record has errors. Signing is
+/// deterministic. The GIL is released while signing.
+///
+/// Raises ``SigningError`` when the document cannot be signed (out of order, already signed, a
+/// record with errors, an unusable key or certificate), ``ValueError`` for an unknown ``role``
+/// or a ``time`` that is not RFC 3339.
+#[pyfunction]
+#[pyo3(signature = (pdf, *, role, key_pem, chain_pem, time, reason = None, allow_invalid = false))]
+#[allow(clippy::too_many_arguments)]
+fn sign_pdf<'py>(
+    py: Python<'py>,
+    pdf: &[u8],
+    role: &str,
+    key_pem: &[u8],
+    chain_pem: &[u8],
+    time: &str,
+    reason: Option<String>,
+    allow_invalid: bool,
+) -> PyResult<Bound<'py, PyBytes>> {
+    use hocba_core::pdf::sign::SigningKey;
+    let request = sign_request(role, time, reason, allow_invalid)?;
+    let key_pem = std::str::from_utf8(key_pem)
+        .map_err(|_| PyValueError::new_err("key_pem is not PEM text (UTF-8)"))?;
+    let signed = py
+        .detach(|| {
+            let key = SigningKey::from_pkcs8_pem(key_pem, chain_pem)?;
+            hocba_core::pdf::sign::sign(pdf, &request, &key)
+        })
+        .map_err(|e| sign_err(py, &e))?;
+    Ok(PyBytes::new(py, &signed))
+}
+
+/// A document prepared for an external signer (USB token, HSM, remote signing service), between
+/// ``prepare_signature`` and ``complete_signature``.
+///
+/// Immutable. The signer signs ``digest`` (SHA-256 of ``signed_attributes``) with RSA PKCS#1
+/// v1.5; ``digest_info`` is the DER ``DigestInfo`` for raw mechanisms (PKCS#11
+/// ``CKM_RSA_PKCS``). ``to_json``/``from_json`` store it between the two steps;
+/// ``complete_signature`` checks it again, so an altered document is refused, never signed.
+#[pyclass(frozen, eq, module = "hocba")]
+#[derive(Debug, PartialEq)]
+pub struct PreparedSignature {
+    inner: hocba_core::pdf::sign::PreparedSignature,
+}
+
+#[pymethods]
+impl PreparedSignature {
+    /// SHA-256 of ``signed_attributes`` (32 bytes): the hash the signer signs.
+    #[getter]
+    fn digest<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.inner.digest)
+    }
+
+    /// The DER ``DigestInfo`` (SHA-256) of ``digest``: what a raw RSA PKCS#1 v1.5 mechanism
+    /// signs when it is not given the hash algorithm.
+    #[getter]
+    fn digest_info<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.inner.digest_info())
+    }
+
+    /// The DER ``SET OF Attribute`` (content-type, message-digest, signing-certificate-v2) that
+    /// is signed with RSA PKCS#1 v1.5 and SHA-256.
+    #[getter]
+    fn signed_attributes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.inner.signed_attributes_der)
+    }
+
+    /// The prepared signature as JSON, to store between the two steps (``from_json`` reads it).
+    fn to_json(&self, py: Python<'_>) -> PyResult<String> {
+        py.detach(|| serde_json::to_string(&self.inner))
+            .map_err(|e| PyValueError::new_err(e.to_string()))
+    }
+
+    /// Reads a prepared signature from ``to_json()``.
+    ///
+    /// Raises ``ValueError`` when the text is not a prepared signature.
+    #[classmethod]
+    fn from_json(_cls: &Bound<'_, PyType>, py: Python<'_>, data: &str) -> PyResult<Self> {
+        py.detach(|| serde_json::from_str(data))
+            .map(|inner| PreparedSignature { inner })
+            .map_err(|e| PyValueError::new_err(format!("not a prepared signature: {e}")))
+    }
+
+    fn __repr__(&self) -> String {
+        let hex: String = self
+            .inner
+            .digest
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!(
+            "<PreparedSignature digest={hex} document={} bytes>",
+            self.inner.document.len()
+        )
+    }
+}
+
+/// Step 1 of external signing: the document with the field of ``role`` filled and a placeholder
+/// for the signature, and what the signer must sign (a ``PreparedSignature``).
+///
+/// ``chain_pem`` is the signer's certificate (PEM, RSA) followed by its intermediates; the other
+/// arguments are ``sign_pdf``'s. Give what the signer returns to ``complete_signature``: with the
+/// same key and time the result is byte for byte ``sign_pdf``'s. The GIL is released.
+///
+/// A remote signing service that signs a SHA-256 hash with RSA PKCS#1 v1.5::
+///
+///     def remote_sign(digest: bytes) -> bytes:
+///         # e.g. POST the base64 of the hash to the service, get back the raw signature
+///         response = session.post(url, json={"hash": base64.b64encode(digest).decode(),
+///                                            "algorithm": "SHA256withRSA"})
+///         return base64.b64decode(response.json()["signature"])
+///
+///     prepared = hocba.prepare_signature(pdf, role="GVCN", chain_pem=chain,
+///                                        time="2025-05-26T16:30:00+07:00")
+///     stored = prepared.to_json()  # keep it while the signer confirms on their phone
+///     prepared = hocba.PreparedSignature.from_json(stored)
+///     signed = hocba.complete_signature(prepared, signature=remote_sign(prepared.digest))
+///
+/// A raw mechanism (PKCS#11 ``CKM_RSA_PKCS``) signs ``prepared.digest_info`` instead; a service
+/// that returns a whole detached CMS is given ``cms=`` instead of ``signature=``.
+///
+/// Raises ``SigningError`` as ``sign_pdf`` does (plus a certificate without an RSA key),
+/// ``ValueError`` for an unknown ``role`` or a ``time`` that is not RFC 3339.
+#[pyfunction]
+#[pyo3(signature = (pdf, *, role, chain_pem, time, reason = None, allow_invalid = false))]
+fn prepare_signature(
+    py: Python<'_>,
+    pdf: &[u8],
+    role: &str,
+    chain_pem: &[u8],
+    time: &str,
+    reason: Option<String>,
+    allow_invalid: bool,
+) -> PyResult<PreparedSignature> {
+    let request = sign_request(role, time, reason, allow_invalid)?;
+    py.detach(|| hocba_core::pdf::sign::prepare(pdf, &request, chain_pem))
+        .map(|inner| PreparedSignature { inner })
+        .map_err(|e| sign_err(py, &e))
+}
+
+/// Step 2 of external signing: writes what the signer returned into the prepared document and
+/// returns the signed document (``bytes``).
+///
+/// Give exactly one of ``signature`` (the raw RSA PKCS#1 v1.5 signature over ``digest``; checked
+/// with the certificate's public key first) or ``cms`` (a whole detached CMS ``ContentInfo``
+/// whose message digest is the document's). The GIL is released.
+///
+/// Raises ``SigningError`` when the signature does not verify, the CMS does not fit the
+/// document, or the prepared signature was altered; ``ValueError`` unless exactly one of
+/// ``signature`` and ``cms`` is given.
+#[pyfunction]
+#[pyo3(signature = (prepared, *, signature = None, cms = None))]
+fn complete_signature<'py>(
+    py: Python<'py>,
+    prepared: PyRef<'_, PreparedSignature>,
+    signature: Option<&[u8]>,
+    cms: Option<&[u8]>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    use hocba_core::pdf::sign::SignatureValue;
+    let value = match (signature, cms) {
+        (Some(s), None) => SignatureValue::Raw(s.to_vec()),
+        (None, Some(c)) => SignatureValue::Cms(c.to_vec()),
+        _ => {
+            return Err(PyValueError::new_err(
+                "give exactly one of signature= and cms=",
+            ))
+        }
+    };
+    let prepared = prepared.inner.clone();
+    let signed = py
+        .detach(|| hocba_core::pdf::sign::complete(prepared, value))
+        .map_err(|e| sign_err(py, &e))?;
+    Ok(PyBytes::new(py, &signed))
+}
+
 /// The JSON Schema (draft 2020-12) of record format v1.
 #[pyfunction]
 fn json_schema() -> String {
@@ -898,8 +1137,9 @@ fn xsd() -> &'static str {
 mod _hocba {
     #[pymodule_export]
     use super::{
-        codes, derive_result, extract_xml, json_schema, render_pdf, validate, xsd, ExtractError,
-        Finding, HocbaError, ParseError, Record, RenderError, Report, YearSummary,
+        codes, complete_signature, derive_result, extract_xml, json_schema, prepare_signature,
+        render_pdf, sign_pdf, validate, xsd, ExtractError, Finding, HocbaError, ParseError,
+        PreparedSignature, Record, RenderError, Report, SigningError, YearSummary,
     };
 
     use pyo3::prelude::*;

@@ -17,11 +17,20 @@ Render one school year as a PDF/A-3b document with the record embedded, and read
     pdf = hocba.render_pdf(record, year="2024-2025")  # bytes; seal=, font=, debug=, require_valid=
     assert hocba.extract_xml(pdf) == record.to_xml()  # for a record of one school year
 
+Sign it (GVCN first, then HT, then DAU), in one step with a software key, or in two steps with
+a key that never leaves a token or a remote signing service::
+
+    signed = hocba.sign_pdf(pdf, role="GVCN", key_pem=key, chain_pem=chain,
+                            time="2025-05-26T16:30:00+07:00")
+    prepared = hocba.prepare_signature(signed, role="HT", chain_pem=ht_chain, time=...)
+    signed = hocba.complete_signature(prepared, signature=token.sign(prepared.digest))
+
 A report's ``to_dict()`` is the CLI's ``--format json`` report (without ``file``); ``codes()``
 lists every finding code with its severity, clause and message templates.
 
 Operational errors raise ``HocbaError`` (an input that cannot be read: ``ParseError``; a document
-that cannot be rendered: ``RenderError``; a PDF without a readable record: ``ExtractError``), with the
+that cannot be rendered: ``RenderError``; a PDF without a readable record: ``ExtractError``; a document that cannot be signed:
+``SigningError``), with the
 message in English (``message``) and Vietnamese (``message_vi``) and, when known, the ``line``,
 ``column`` and byte ``offset`` of the problem.
 """
@@ -31,16 +40,21 @@ from hocba._hocba import (
     Finding,
     HocbaError,
     ParseError,
+    PreparedSignature,
     Record,
     RenderError,
     Report,
+    SigningError,
     YearSummary,
     __version__,
     codes,
+    complete_signature,
     derive_result,
     extract_xml,
     json_schema,
+    prepare_signature,
     render_pdf,
+    sign_pdf,
     validate,
     xsd,
 )
@@ -50,16 +64,21 @@ __all__ = [
     "Finding",
     "HocbaError",
     "ParseError",
+    "PreparedSignature",
     "Record",
     "RenderError",
     "Report",
+    "SigningError",
     "YearSummary",
     "__version__",
     "codes",
+    "complete_signature",
     "derive_result",
     "extract_xml",
     "json_schema",
+    "prepare_signature",
     "render_pdf",
+    "sign_pdf",
     "validate",
     "xsd",
 ]

@@ -8,16 +8,21 @@ __all__ = [
     "Finding",
     "HocbaError",
     "ParseError",
+    "PreparedSignature",
     "Record",
     "RenderError",
     "Report",
+    "SigningError",
     "YearSummary",
     "__version__",
     "codes",
+    "complete_signature",
     "derive_result",
     "extract_xml",
     "json_schema",
+    "prepare_signature",
     "render_pdf",
+    "sign_pdf",
     "validate",
     "xsd",
 ]
@@ -86,6 +91,10 @@ class RenderError(HocbaError):
 class ExtractError(HocbaError):
     """Lỗi trích xuất — the record cannot be read out of a PDF (not a PDF, damaged, or no
     embedded ``hocba.xml``)."""
+
+class SigningError(HocbaError):
+    """Lỗi ký số — a document cannot be signed (out of order, already signed, no such field, a
+    record with errors, an unusable key or certificate, a signature that does not verify)."""
 
 _Seal = Literal["auto", "yes", "no"]
 """The seal field ``DAU``: ``"auto"`` for public schools (``truong.loaiHinh`` 1), or always/never."""
@@ -356,3 +365,99 @@ def json_schema() -> str:
 
 def xsd() -> str:
     """The XML Schema (XSD 1.0) of record format v1."""
+
+def sign_pdf(
+    pdf: bytes,
+    *,
+    role: str,
+    key_pem: bytes,
+    chain_pem: bytes,
+    time: str,
+    reason: Optional[str] = None,
+    allow_invalid: bool = False,
+) -> bytes:
+    """Adds one signature to a rendered document and returns the signed document: a PAdES B-B
+    signature in the field of ``role`` (``"GVCN"`` first, then ``"HT"``, then ``"DAU"``),
+    appended as an incremental update, so ``pdf`` is a prefix of the result.
+
+    ``key_pem`` is the signer's RSA private key (PKCS#8 PEM, unencrypted); ``chain_pem`` the
+    signer's certificate (PEM) followed by its intermediates. ``time`` (RFC 3339 with an offset)
+    is written as the signing time; ``reason`` replaces the default; ``allow_invalid`` signs even
+    when the embedded record has errors. Signing is deterministic. The GIL is released.
+
+    Raises ``SigningError`` when the document cannot be signed, ``ValueError`` for an unknown
+    ``role`` or a ``time`` that is not RFC 3339.
+    """
+
+@final
+class PreparedSignature:
+    """A document prepared for an external signer (USB token, HSM, remote signing service),
+    between ``prepare_signature`` and ``complete_signature``.
+
+    Immutable. The signer signs ``digest`` with RSA PKCS#1 v1.5; ``to_json``/``from_json`` store
+    it between the two steps.
+    """
+
+    @property
+    def digest(self) -> bytes:
+        """SHA-256 of ``signed_attributes`` (32 bytes): the hash the signer signs."""
+    @property
+    def digest_info(self) -> bytes:
+        """The DER ``DigestInfo`` (SHA-256) of ``digest``, for raw RSA mechanisms."""
+    @property
+    def signed_attributes(self) -> bytes:
+        """The DER ``SET OF Attribute`` signed with RSA PKCS#1 v1.5 and SHA-256."""
+    def to_json(self) -> str:
+        """The prepared signature as JSON, to store between the two steps."""
+    @classmethod
+    def from_json(cls, data: str) -> PreparedSignature:
+        """Reads a prepared signature from ``to_json()``; ``ValueError`` when it is not one."""
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+def prepare_signature(
+    pdf: bytes,
+    *,
+    role: str,
+    chain_pem: bytes,
+    time: str,
+    reason: Optional[str] = None,
+    allow_invalid: bool = False,
+) -> PreparedSignature:
+    """Step 1 of external signing: the document with the field of ``role`` filled and a
+    placeholder for the signature, and what the signer must sign.
+
+    ``chain_pem`` is the signer's certificate (PEM, RSA) followed by its intermediates; the
+    other arguments are ``sign_pdf``'s. With the same key and time, ``complete_signature`` gives
+    byte for byte ``sign_pdf``'s result. The GIL is released.
+
+    A remote signing service that signs a SHA-256 hash with RSA PKCS#1 v1.5::
+
+        def remote_sign(digest: bytes) -> bytes:
+            response = session.post(url, json={"hash": base64.b64encode(digest).decode(),
+                                               "algorithm": "SHA256withRSA"})
+            return base64.b64decode(response.json()["signature"])
+
+        prepared = hocba.prepare_signature(pdf, role="GVCN", chain_pem=chain,
+                                           time="2025-05-26T16:30:00+07:00")
+        stored = prepared.to_json()  # keep it while the signer confirms
+        prepared = hocba.PreparedSignature.from_json(stored)
+        signed = hocba.complete_signature(prepared, signature=remote_sign(prepared.digest))
+
+    Raises ``SigningError`` as ``sign_pdf`` does, ``ValueError`` for an unknown ``role`` or a
+    ``time`` that is not RFC 3339.
+    """
+
+def complete_signature(
+    prepared: PreparedSignature,
+    *,
+    signature: Optional[bytes] = None,
+    cms: Optional[bytes] = None,
+) -> bytes:
+    """Step 2 of external signing: writes what the signer returned and returns the signed
+    document. Give exactly one of ``signature`` (raw RSA PKCS#1 v1.5 over ``digest``, verified
+    first) or ``cms`` (a whole detached CMS). The GIL is released.
+
+    Raises ``SigningError`` when the signature does not verify or does not fit the document,
+    ``ValueError`` unless exactly one of ``signature`` and ``cms`` is given.
+    """

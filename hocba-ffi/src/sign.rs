@@ -1,0 +1,412 @@
+//! Signing a rendered document: in one step with a software key (`hocba_sign`), or in two steps
+//! with a key that never leaves a token, an HSM or a remote signing service
+//! (`hocba_sign_prepare`, `hocba_signing_session_digest`, `hocba_sign_complete`).
+
+use std::ffi::{c_char, CStr};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use hocba_core::pdf::sign::{
+    PreparedSignature, Role, SignError, SignRequest, SignatureValue, SigningKey,
+};
+use serde_json::Value;
+
+use crate::buffer::hocba_buffer;
+use crate::error::hocba_error;
+use crate::guard;
+use crate::result::hocba_result;
+
+/// A document prepared for an external signer, between `hocba_sign_prepare` and
+/// `hocba_sign_complete`: the document with a placeholder for the signature and the SHA-256
+/// digest the signer signs with RSA PKCS#1 v1.5. Opaque; free it with
+/// `hocba_signing_session_free`.
+pub struct hocba_signing_session {
+    prepared: PreparedSignature,
+}
+
+impl std::fmt::Debug for hocba_signing_session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.prepared.fmt(f)
+    }
+}
+
+fn invalid_options(en: String, vi: String) -> hocba_error {
+    hocba_error::with_messages(hocba_result::SignInvalidOptions, en, vi)
+}
+
+/// The error of a refused signature.
+fn sign_error(e: &SignError) -> hocba_error {
+    let result = match e {
+        SignError::FieldMissing { .. }
+        | SignError::NotSignatureField { .. }
+        | SignError::AlreadySigned { .. }
+        | SignError::OutOfOrder { .. }
+        | SignError::NotFirst { .. } => hocba_result::SignRefused,
+        SignError::InvalidRecord { .. } => hocba_result::SignRecordInvalid,
+        SignError::Key { .. }
+        | SignError::UnsupportedKey { .. }
+        | SignError::Certificate { .. }
+        | SignError::KeyMismatch => hocba_result::KeyError,
+        SignError::SignatureMismatch
+        | SignError::BadCms { .. }
+        | SignError::CmsMismatch
+        | SignError::BadPrepared { .. } => hocba_result::SignatureMismatch,
+        SignError::UnknownRole { .. } => hocba_result::SignInvalidOptions,
+        _ => hocba_result::SignDocumentError,
+    };
+    hocba_error::with_messages(result, e.message(), e.message_vi())
+}
+
+/// The request of an options JSON object: `role` and `time` required, `reason`,
+/// `allow-invalid` optional.
+fn request(options: Option<&CStr>) -> Result<SignRequest, hocba_error> {
+    let Some(options) = options else {
+        return Err(invalid_options(
+            "the options are required: {\"role\": \"GVCN\", \"time\": \"2025-05-26T16:30:00+07:00\"}".to_owned(),
+            "cần có các tùy chọn: {\"role\": \"GVCN\", \"time\": \"2025-05-26T16:30:00+07:00\"}".to_owned(),
+        ));
+    };
+    let value: Value = serde_json::from_slice(options.to_bytes()).map_err(|e| {
+        invalid_options(
+            format!("the options are not JSON ({e})"),
+            format!("các tùy chọn không phải JSON ({e})"),
+        )
+    })?;
+    let Value::Object(map) = value else {
+        return Err(invalid_options(
+            "the options must be a JSON object".to_owned(),
+            "các tùy chọn phải là một đối tượng JSON".to_owned(),
+        ));
+    };
+    let wrong_type = |key: &str, want_en: &str, want_vi: &str| {
+        invalid_options(
+            format!("the option \"{key}\" must be {want_en}"),
+            format!("tùy chọn \"{key}\" phải là {want_vi}"),
+        )
+    };
+    let (mut role, mut time, mut reason, mut allow_invalid) = (None, None, None, false);
+    for (key, v) in &map {
+        match (key.as_str(), v) {
+            (_, Value::Null) => {}
+            ("role", Value::String(s)) => {
+                role = Some(s.parse::<Role>().map_err(|e| sign_error(&e))?);
+            }
+            ("role", _) => return Err(wrong_type(key, "\"GVCN\", \"HT\" or \"DAU\"", "\"GVCN\", \"HT\" hoặc \"DAU\"")),
+            ("time", Value::String(s)) => {
+                time = Some(hocba_core::model::Timestamp::from(s.as_str()).to_instant().ok_or_else(|| {
+                    wrong_type(
+                        key,
+                        "an RFC 3339 time with an offset, e.g. \"2025-05-28T08:00:00+07:00\"",
+                        "thời điểm RFC 3339 có múi giờ, ví dụ \"2025-05-28T08:00:00+07:00\"",
+                    )
+                })?);
+            }
+            ("time", _) => return Err(wrong_type(key, "an RFC 3339 time (a string)", "thời điểm RFC 3339 (một chuỗi)")),
+            ("reason", Value::String(s)) => reason = Some(s.clone()),
+            ("reason", _) => return Err(wrong_type(key, "a string", "một chuỗi")),
+            ("allow-invalid", Value::Bool(b)) => allow_invalid = *b,
+            ("allow-invalid", _) => return Err(wrong_type(key, "true or false", "true hoặc false")),
+            _ => {
+                return Err(invalid_options(
+                    format!("unknown option \"{key}\"; the options are role, time, reason, allow-invalid"),
+                    format!("không có tùy chọn \"{key}\"; các tùy chọn là role, time, reason, allow-invalid"),
+                ))
+            }
+        }
+    }
+    let missing = |key: &str| {
+        invalid_options(
+            format!("the option \"{key}\" is required"),
+            format!("thiếu tùy chọn bắt buộc \"{key}\""),
+        )
+    };
+    let mut request = SignRequest::new(
+        role.ok_or_else(|| missing("role"))?,
+        time.ok_or_else(|| missing("time"))?,
+    );
+    request.reason = reason;
+    request.allow_invalid = allow_invalid;
+    Ok(request)
+}
+
+/// The `len` bytes at `data`, checked for NULL and length.
+///
+/// # Safety
+/// `data` is NULL or points to `len` readable bytes that stay unchanged for `'a`.
+unsafe fn bytes<'a>(data: *const u8, len: usize) -> Result<&'a [u8], hocba_error> {
+    if data.is_null() {
+        return Err(hocba_error::from_result(hocba_result::NullArgument));
+    }
+    if len > isize::MAX as usize {
+        return Err(hocba_error::from_result(hocba_result::InvalidArgument));
+    }
+    // SAFETY: not NULL, at most isize::MAX bytes, readable per the caller's contract.
+    Ok(unsafe { std::slice::from_raw_parts(data, len) })
+}
+
+/// A NUL-terminated string received from C, or `None` for NULL.
+///
+/// # Safety
+/// `s` is NULL or a NUL-terminated string that stays unchanged for `'a`.
+unsafe fn c_str<'a>(s: *const c_char) -> Option<&'a CStr> {
+    // SAFETY: per this function's contract.
+    (!s.is_null()).then(|| unsafe { CStr::from_ptr(s) })
+}
+
+/// Writes the error to `error_out` when it is not NULL and returns its code.
+///
+/// # Safety
+/// `error_out` is NULL or points to a writable pointer.
+unsafe fn fail(error: hocba_error, error_out: *mut *mut hocba_error) -> hocba_result {
+    let result = error.result();
+    if !error_out.is_null() {
+        // SAFETY: not NULL, and the caller guarantees it points to a writable pointer.
+        unsafe { error_out.write(guard::into_raw(error)) };
+    }
+    result
+}
+
+/// Writes a buffer to `out` (not NULL, checked by the caller) or the error to `error_out`.
+///
+/// # Safety
+/// `out` points to a writable pointer; `error_out` is NULL or points to a writable pointer.
+unsafe fn deliver(
+    outcome: Result<Vec<u8>, hocba_error>,
+    out: *mut *mut hocba_buffer,
+    error_out: *mut *mut hocba_error,
+) -> hocba_result {
+    match outcome {
+        Ok(bytes) => {
+            // SAFETY: per this function's contract.
+            unsafe { out.write(guard::into_raw(hocba_buffer::new(bytes))) };
+            hocba_result::Ok
+        }
+        // SAFETY: per this function's contract.
+        Err(error) => unsafe { fail(error, error_out) },
+    }
+}
+
+/// Adds one signature to a rendered document (`signing.md`, "Signing"): a PAdES B-B signature
+/// in the field of the role (`GVCN` first, then `HT`, then `DAU`), appended as an incremental
+/// update, so the `pdf_len` bytes at `pdf` are a prefix of the result. Deterministic.
+///
+/// `options_json` is a NUL-terminated UTF-8 JSON object: `"role"` (`"GVCN"`, `"HT"` or
+/// `"DAU"`, required), `"time"` (the signing time, RFC 3339 with an offset, required),
+/// `"reason"` (a string replacing the default), `"allow-invalid"` (`true` to sign even when the
+/// embedded record has errors). `key_pem` is the signer's RSA private key (PKCS#8 PEM,
+/// unencrypted); `chain_pem` the signer's certificate (PEM) followed by its intermediates.
+///
+/// On success returns `HOCBA_RESULT_OK` and stores a new buffer with the signed PDF in `*out`;
+/// the caller owns it and frees it with `hocba_buffer_free`.
+///
+/// On failure returns the reason and leaves `*out` untouched: `HOCBA_RESULT_SIGN_REFUSED`
+/// (out of order, already signed, no such field), `HOCBA_RESULT_SIGN_RECORD_INVALID`,
+/// `HOCBA_RESULT_SIGN_DOCUMENT_ERROR` (not a PDF, unreadable, no embedded record),
+/// `HOCBA_RESULT_KEY_ERROR`, `HOCBA_RESULT_SIGN_INVALID_OPTIONS`, `HOCBA_RESULT_NULL_ARGUMENT`,
+/// `HOCBA_RESULT_INVALID_ARGUMENT` (`pdf_len` larger than `PTRDIFF_MAX`). Then, if `error_out`
+/// is not NULL, stores in `*error_out` a new error; the caller frees it with `hocba_error_free`.
+///
+/// Every input is borrowed for the duration of the call only.
+///
+/// # Safety
+/// `pdf` is NULL or points to `pdf_len` readable bytes; `options_json`, `key_pem` and
+/// `chain_pem` are NULL or NUL-terminated strings; `out` and `error_out` are NULL or point to
+/// writable pointers.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hocba_sign(
+    pdf: *const u8,
+    pdf_len: usize,
+    options_json: *const c_char,
+    key_pem: *const c_char,
+    chain_pem: *const c_char,
+    out: *mut *mut hocba_buffer,
+    error_out: *mut *mut hocba_error,
+) -> hocba_result {
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        if out.is_null() || key_pem.is_null() || chain_pem.is_null() {
+            return Err(hocba_error::from_result(hocba_result::NullArgument));
+        }
+        // SAFETY: per the caller's contract.
+        let input = unsafe { bytes(pdf, pdf_len) }?;
+        // SAFETY: per the caller's contract.
+        let request = request(unsafe { c_str(options_json) })?;
+        // SAFETY: not NULL (checked above), NUL-terminated per the caller's contract.
+        let (key_pem, chain_pem) = unsafe { (CStr::from_ptr(key_pem), CStr::from_ptr(chain_pem)) };
+        let key_pem = key_pem.to_str().map_err(|_| {
+            sign_error(&SignError::Key {
+                reason: "not PEM text (UTF-8)".to_owned(),
+            })
+        })?;
+        let key = SigningKey::from_pkcs8_pem(key_pem, chain_pem.to_bytes())
+            .map_err(|e| sign_error(&e))?;
+        hocba_core::pdf::sign::sign(input, &request, &key).map_err(|e| sign_error(&e))
+    }))
+    .unwrap_or_else(|_| Err(hocba_error::from_result(hocba_result::Panic)));
+    // SAFETY: success implies `out` is not NULL (checked above) and writable per the caller's
+    // contract; on failure only `error_out` is written.
+    unsafe { deliver(outcome, out, error_out) }
+}
+
+/// Step 1 of external signing: prepares the document for a signer whose key never leaves a
+/// device. `options_json` and `chain_pem` are those of `hocba_sign` (the certificate must have
+/// an RSA key). `hocba_signing_session_digest` gives the SHA-256 digest to sign with RSA PKCS#1
+/// v1.5; `hocba_sign_complete` writes the signature. With the same key and time the result is
+/// byte for byte that of `hocba_sign`.
+///
+/// On success returns `HOCBA_RESULT_OK` and stores a new session in `*session_out`; the caller
+/// owns it and frees it with `hocba_signing_session_free`. On failure returns the reason as
+/// `hocba_sign` does and leaves `*session_out` untouched; if `error_out` is not NULL, stores in
+/// `*error_out` a new error (free it with `hocba_error_free`).
+///
+/// # Safety
+/// As `hocba_sign`, with `session_out` NULL or pointing to a writable pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hocba_sign_prepare(
+    pdf: *const u8,
+    pdf_len: usize,
+    options_json: *const c_char,
+    chain_pem: *const c_char,
+    session_out: *mut *mut hocba_signing_session,
+    error_out: *mut *mut hocba_error,
+) -> hocba_result {
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        if session_out.is_null() || chain_pem.is_null() {
+            return Err(hocba_error::from_result(hocba_result::NullArgument));
+        }
+        // SAFETY: per the caller's contract.
+        let input = unsafe { bytes(pdf, pdf_len) }?;
+        // SAFETY: per the caller's contract.
+        let request = request(unsafe { c_str(options_json) })?;
+        // SAFETY: not NULL (checked above), NUL-terminated per the caller's contract.
+        let chain_pem = unsafe { CStr::from_ptr(chain_pem) };
+        hocba_core::pdf::sign::prepare(input, &request, chain_pem.to_bytes())
+            .map_err(|e| sign_error(&e))
+    }))
+    .unwrap_or_else(|_| Err(hocba_error::from_result(hocba_result::Panic)));
+    match outcome {
+        Ok(prepared) => {
+            // SAFETY: not NULL (success implies the check above) and writable per the caller.
+            unsafe { session_out.write(guard::into_raw(hocba_signing_session { prepared })) };
+            hocba_result::Ok
+        }
+        // SAFETY: per the caller's contract.
+        Err(error) => unsafe { fail(error, error_out) },
+    }
+}
+
+/// The SHA-256 digest (32 bytes) the signer signs with RSA PKCS#1 v1.5: the hash of the CMS
+/// signed attributes. Stores a pointer to it in `*data` and 32 in `*len`.
+///
+/// Returns `HOCBA_RESULT_OK`, or `HOCBA_RESULT_NULL_ARGUMENT` (then nothing is written) when
+/// any argument is NULL. The bytes are borrowed from `session`, valid until
+/// `hocba_signing_session_free(session)`.
+///
+/// # Safety
+/// `session` is NULL or a live session; `data` and `len` are NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hocba_signing_session_digest(
+    session: *const hocba_signing_session,
+    data: *mut *const u8,
+    len: *mut usize,
+) -> hocba_result {
+    guard::result(|| {
+        // SAFETY: the caller passes NULL or a live session.
+        let Some(session) = (unsafe { guard::borrow(session) }) else {
+            return hocba_result::NullArgument;
+        };
+        if data.is_null() || len.is_null() {
+            return hocba_result::NullArgument;
+        }
+        let digest = &session.prepared.digest;
+        // SAFETY: both not NULL and writable per the caller's contract.
+        unsafe {
+            data.write(digest.as_ptr());
+            len.write(digest.len());
+        }
+        hocba_result::Ok
+    })
+}
+
+/// Step 2 of external signing: writes the signer's raw RSA PKCS#1 v1.5 signature (the `len`
+/// bytes at `signature`, over the digest of `hocba_signing_session_digest`) into the prepared
+/// document, after checking it with the certificate's public key.
+///
+/// On success returns `HOCBA_RESULT_OK` and stores a new buffer with the signed PDF in `*out`;
+/// the caller frees it with `hocba_buffer_free`. On failure returns
+/// `HOCBA_RESULT_SIGNATURE_MISMATCH` (the signature does not verify), `HOCBA_RESULT_NULL_ARGUMENT`,
+/// `HOCBA_RESULT_INVALID_ARGUMENT` or `HOCBA_RESULT_SIGN_DOCUMENT_ERROR`, leaves `*out`
+/// untouched and, if `error_out` is not NULL, stores a new error there (`hocba_error_free`).
+///
+/// The session is not consumed: after a failure the caller may try again with another
+/// signature; it still frees the session with `hocba_signing_session_free`.
+///
+/// # Safety
+/// `session` is NULL or a live session not used by another thread during the call; `signature`
+/// is NULL or points to `len` readable bytes; `out` and `error_out` are NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hocba_sign_complete(
+    session: *mut hocba_signing_session,
+    signature: *const u8,
+    len: usize,
+    out: *mut *mut hocba_buffer,
+    error_out: *mut *mut hocba_error,
+) -> hocba_result {
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: the caller passes NULL or a live session.
+        let Some(session) = (unsafe { guard::borrow(session.cast_const()) }) else {
+            return Err(hocba_error::from_result(hocba_result::NullArgument));
+        };
+        if out.is_null() {
+            return Err(hocba_error::from_result(hocba_result::NullArgument));
+        }
+        // SAFETY: per the caller's contract.
+        let signature = unsafe { bytes(signature, len) }?;
+        hocba_core::pdf::sign::complete(
+            session.prepared.clone(),
+            SignatureValue::Raw(signature.to_vec()),
+        )
+        .map_err(|e| sign_error(&e))
+    }))
+    .unwrap_or_else(|_| Err(hocba_error::from_result(hocba_result::Panic)));
+    // SAFETY: success implies `out` is not NULL (checked above) and writable per the caller's
+    // contract; on failure only `error_out` is written.
+    unsafe { deliver(outcome, out, error_out) }
+}
+
+/// Frees a session made by `hocba_sign_prepare`; NULL is a no-op. Buffers made from it stay
+/// valid; the pointer of `hocba_signing_session_digest` does not.
+///
+/// # Safety
+/// `session` is NULL or a live session, not used after this call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hocba_signing_session_free(session: *mut hocba_signing_session) {
+    // SAFETY: per this function's contract.
+    guard::or((), || unsafe { guard::free(session) });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_are_checked() {
+        let r = request(Some(
+            c"{\"role\":\"ht\",\"time\":\"2025-05-26T16:30:00+07:00\",\"reason\":\"x\",\"allow-invalid\":true}",
+        ))
+        .expect("options");
+        assert_eq!(r.role, Role::Ht);
+        assert!(r.allow_invalid && r.reason.as_deref() == Some("x"));
+        for bad in [
+            c"[]",
+            c"{",
+            c"{\"role\":\"X\",\"time\":\"2025-05-26T16:30:00+07:00\"}",
+            c"{\"time\":\"2025-05-26T16:30:00+07:00\"}",
+            c"{\"role\":\"GVCN\"}",
+            c"{\"role\":\"GVCN\",\"time\":\"yesterday\"}",
+            c"{\"role\":\"GVCN\",\"time\":\"2025-05-26T16:30:00+07:00\",\"allow_invalid\":true}",
+        ] {
+            let e = request(Some(bad)).expect_err("refused");
+            assert_eq!(e.result(), hocba_result::SignInvalidOptions, "{bad:?}");
+        }
+        assert!(request(None).is_err());
+    }
+}
