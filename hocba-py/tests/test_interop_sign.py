@@ -13,14 +13,14 @@ A missing tool skips its test with the reason, unless `CI` is set (then it fails
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
 import pytest
+
+from conftest import missing
 
 REPO = Path(__file__).resolve().parents[2]
 PKI = REPO / "fixtures" / "pki"
@@ -35,43 +35,9 @@ STEPS = [
 TIME = "2025-05-26T16:30:00+07:00"
 
 
-def _missing(what: str) -> None:
-    """Skips (locally) or fails (in CI) for a missing tool."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} is required when CI is set")
-    pytest.skip(f"{what} is not available")
 
 
-def _target_dir() -> Path:
-    target = os.environ.get("CARGO_TARGET_DIR")
-    return Path(target) if target else REPO / "target"
 
-
-@pytest.fixture(scope="module")
-def cli() -> Path:
-    """The `hocba` binary: $HOCBA_CLI, else built with `cargo build -p hocba-cli`."""
-    given = os.environ.get("HOCBA_CLI")
-    if given:
-        return Path(given)
-    exe = _target_dir() / "debug" / ("hocba.exe" if os.name == "nt" else "hocba")
-    cargo = shutil.which("cargo")
-    if cargo is None:
-        if exe.exists():
-            return exe
-        _missing(f"cargo (to build the CLI; {exe} does not exist)")
-    built = subprocess.run(
-        [str(cargo), "build", "--quiet", "-p", "hocba-cli"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
-    if built.returncode != 0:
-        if exe.exists():
-            warnings.warn(f"cargo build -p hocba-cli failed; using the existing {exe}")
-            return exe
-        pytest.fail(f"the CLI cannot be built (cargo build -p hocba-cli):\n{built.stderr}")
-    assert exe.exists(), f"cargo built hocba-cli but {exe} is missing"
-    return exe
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +75,7 @@ def _pyhanko() -> None:
         import pyhanko.sign.validation  # noqa: F401
         import pyhanko_certvalidator  # noqa: F401
     except ImportError:
-        _missing("pyHanko (pip install pyHanko)")
+        missing("pyHanko (pip install pyHanko)")
 
 
 def _validation_context():  # type: ignore[no-untyped-def]
@@ -163,7 +129,7 @@ def test_pyhanko_cli_validates_with_trust(signed: list[Path]) -> None:
     # The CLI installed beside this Python (the virtualenv's bin/), else on PATH.
     exe = shutil.which("pyhanko", path=str(Path(sys.executable).parent)) or shutil.which("pyhanko")
     if exe is None:
-        _missing("the pyhanko CLI (pip install pyhanko-cli)")
+        missing("the pyhanko CLI (pip install pyhanko-cli)")
     args = [str(exe), "sign", "validate", "--no-revocation-check", "--trust-replace"]
     for root in ROOTS:
         args += ["--trust", str(root)]
@@ -180,7 +146,7 @@ def test_pyhanko_cli_validates_with_trust(signed: list[Path]) -> None:
 def _nss_db(tmp_path: Path) -> str:
     certutil = shutil.which("certutil")
     if certutil is None:
-        _missing("certutil (Debian: libnss3-tools)")
+        missing("certutil (Debian: libnss3-tools)")
     db = tmp_path / "nssdb"
     db.mkdir()
     run = subprocess.run(
@@ -202,7 +168,7 @@ def test_pdfsig_reports_every_signature_valid_and_trusted(
 ) -> None:
     pdfsig = shutil.which("pdfsig")
     if pdfsig is None:
-        _missing("pdfsig (Debian: poppler-utils)")
+        missing("pdfsig (Debian: poppler-utils)")
     db = _nss_db(tmp_path)
     for upto, path in enumerate(signed, start=1):
         run = subprocess.run(

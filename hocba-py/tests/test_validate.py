@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import pickle
-import shutil
 import subprocess
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -210,37 +207,7 @@ def test_sparse_record() -> None:
 # --- The CLI's JSON ------------------------------------------------------------------------------
 
 
-def _target_dir() -> Path:
-    target = os.environ.get("CARGO_TARGET_DIR")
-    return Path(target) if target else REPO / "target"
 
-
-@pytest.fixture(scope="module")
-def cli() -> Path:
-    """The `hocba` binary: $HOCBA_CLI, else built with `cargo build -p hocba-cli` (a no-op when it
-    is up to date, so the comparison never runs against a stale binary)."""
-    given = os.environ.get("HOCBA_CLI")
-    if given:
-        return Path(given)
-    exe = _target_dir() / "debug" / ("hocba.exe" if os.name == "nt" else "hocba")
-    cargo = shutil.which("cargo")
-    if cargo is None:
-        if exe.exists():
-            return exe
-        pytest.skip(f"the CLI cannot be built (no cargo on PATH) and {exe} does not exist")
-    built = subprocess.run(
-        [cargo, "build", "--quiet", "-p", "hocba-cli"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
-    if built.returncode != 0:
-        if exe.exists():
-            warnings.warn(f"cargo build -p hocba-cli failed; using the existing {exe}")
-            return exe
-        pytest.skip(f"the CLI cannot be built (cargo build -p hocba-cli):\n{built.stderr}")
-    assert exe.exists(), f"cargo built hocba-cli but {exe} is missing"
-    return exe
 
 
 def _cli_report(cli: Path, path: Path) -> dict[str, Any]:
