@@ -19,6 +19,7 @@ pub mod error;
 pub mod json;
 pub mod model;
 pub mod pdf;
+pub mod pki;
 pub mod rules;
 pub mod schema;
 pub mod xml;
