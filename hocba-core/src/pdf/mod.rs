@@ -17,6 +17,7 @@
 mod extract;
 mod render;
 pub mod sign;
+pub mod syntax;
 
 pub use extract::{extract_xml, ExtractError, MAX_PDF_BYTES, MAX_XML_BYTES};
 
