@@ -16,6 +16,7 @@
 
 mod extract;
 mod render;
+pub mod revisions;
 pub mod sign;
 pub mod syntax;
 

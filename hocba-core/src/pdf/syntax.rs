@@ -770,6 +770,23 @@ pub(crate) fn unsigned_at(src: &[u8], pos: usize) -> Option<(u64, usize)> {
     Some((v, end))
 }
 
+/// The value of each byte as a hexadecimal digit, 0xFF when it is not one.
+const HEX: [u8; 256] = {
+    let mut t = [0xFF; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+
 fn hex_value(b: u8) -> Option<u8> {
     match b {
         b'0'..=b'9' => Some(b - b'0'),
@@ -955,38 +972,48 @@ impl Parser<'_> {
 
     /// A hexadecimal string at `p` (which holds `<`, not followed by `<`).
     fn hex_string(&self, p: usize) -> Result<(PdfString, usize), SyntaxError> {
-        let mut out = Vec::new();
+        let Some(close) = memchr::memchr(b'>', &self.src[p + 1..]) else {
+            return err(p, SyntaxErrorKind::UnterminatedString);
+        };
+        let body = &self.src[p + 1..p + 1 + close];
+        let mut out = Vec::with_capacity(body.len().div_ceil(2));
         let mut high: Option<u8> = None;
-        let mut i = p + 1;
-        loop {
-            let Some(&b) = self.src.get(i) else {
-                return err(p, SyntaxErrorKind::UnterminatedString);
-            };
-            i += 1;
-            if b == b'>' {
-                if let Some(h) = high {
-                    out.push(h << 4); // an odd number of digits: the last one is followed by 0
+        let mut i = 0;
+        while i < body.len() {
+            // Fast path: a pair of digits (the common case: `/Contents <3082…>`).
+            if high.is_none() {
+                if let Some(&[a, b]) = body.get(i..i + 2) {
+                    let (x, y) = (HEX[usize::from(a)], HEX[usize::from(b)]);
+                    if x < 16 && y < 16 {
+                        out.push((x << 4) | y);
+                        i += 2;
+                        continue;
+                    }
                 }
-                return Ok((
-                    PdfString {
-                        bytes: out,
-                        hex: true,
-                        span: p..i,
-                    },
-                    i,
-                ));
             }
-            if is_whitespace(b) {
-                continue;
-            }
-            let Some(v) = hex_value(b) else {
-                return err(i - 1, SyntaxErrorKind::BadHexString);
-            };
-            match high.take() {
-                Some(h) => out.push((h << 4) | v),
-                None => high = Some(v),
+            let b = body[i];
+            i += 1;
+            match HEX[usize::from(b)] {
+                v @ 0..16 => match high.take() {
+                    Some(h) => out.push((h << 4) | v),
+                    None => high = Some(v),
+                },
+                _ if is_whitespace(b) => {}
+                _ => return err(p + i, SyntaxErrorKind::BadHexString),
             }
         }
+        if let Some(h) = high {
+            out.push(h << 4); // an odd number of digits: the last one is followed by 0
+        }
+        let end = p + close + 2;
+        Ok((
+            PdfString {
+                bytes: out,
+                hex: true,
+                span: p..end,
+            },
+            end,
+        ))
     }
 
     fn array(&self, p: usize, depth: usize) -> Result<(Object, usize), SyntaxError> {
@@ -1207,7 +1234,10 @@ pub fn parse_indirect_with(
 }
 
 /// The names of a stream's filters and their parameters (`/Filter`, `/DecodeParms`).
-fn filters(dict: &Dict, at: usize) -> Result<Vec<(Vec<u8>, Option<&Dict>)>, SyntaxError> {
+/// A filter's name and its parameters.
+type Stage<'d> = (Vec<u8>, Option<&'d Dict>);
+
+fn filters(dict: &Dict, at: usize) -> Result<Vec<Stage<'_>>, SyntaxError> {
     let bad = || SyntaxError {
         offset: at,
         kind: SyntaxErrorKind::BadDecodeParms,
@@ -1359,7 +1389,7 @@ fn unpredict(data: Vec<u8>, parms: &Dict, at: usize) -> Result<Vec<u8>, SyntaxEr
         .unwrap_or(usize::MAX)
         .div_ceil(8);
     let stride = row + 1;
-    if data.len() % stride != 0 {
+    if !data.len().is_multiple_of(stride) {
         return err(
             at,
             SyntaxErrorKind::CorruptData {
@@ -2095,7 +2125,7 @@ mod tests {
         let big = vec![b'a'; 100_000];
         let z = zlib(&big);
         // The per-stream limit.
-        let mut budget = Budget::default();
+        let mut budget = Budget::for_file(0);
         budget.limits.max_decompressed = 50_000;
         let e =
             decode_stream(&z, &stream("<</Filter/FlateDecode>>", z.len()), &budget).unwrap_err();
@@ -2106,7 +2136,7 @@ mod tests {
             }
         );
         // The shared total.
-        let mut budget = Budget::default();
+        let mut budget = Budget::for_file(0);
         budget.max_decompressed = 250_000;
         for _ in 0..2 {
             decode_stream(&z, &stream("<</Filter/FlateDecode>>", z.len()), &budget).unwrap();
