@@ -19,6 +19,7 @@ mod render;
 pub mod revisions;
 pub mod sign;
 pub mod syntax;
+pub mod verify;
 
 pub use extract::{extract_xml, ExtractError, MAX_PDF_BYTES, MAX_XML_BYTES};
 

@@ -1279,6 +1279,21 @@ impl<'a> Resolver<'a> {
     pub fn revisions(&self) -> &'a Revisions {
         self.revs
     }
+
+    /// How many revisions there are (the last one's number).
+    pub fn revision_count(&self) -> usize {
+        self.revs.revisions.len()
+    }
+
+    /// The budget the resolver charges.
+    pub fn budget(&self) -> &'a Budget {
+        self.budget
+    }
+
+    /// The decoded data of a stream of the file, charged to the budget.
+    pub fn decode_stream(&self, stream: &super::syntax::Stream) -> Result<Vec<u8>, SyntaxError> {
+        super::syntax::decode_stream(self.file, stream, self.budget)
+    }
 }
 
 #[cfg(test)]

@@ -45,6 +45,7 @@ mod update;
 
 pub use error::SignError;
 pub use key::SigningKey;
+pub(crate) use update::decode_text as decode_pdf_text;
 
 use der::Encode;
 use rsa::signature::{SignatureEncoding, Signer, Verifier};

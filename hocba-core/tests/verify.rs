@@ -1,0 +1,1239 @@
+//! Verification (`signing.md`, "Verification" and "Indications"): documents made by the
+//! project's own tools, for each attack and fault, each asserting the exact indication and
+//! sub-indication. Certificates, CRLs and keys come from the test PKI (`fixtures/pki/`); the
+//! validation time is fixed (2026-11-28), so nothing expires.
+//!
+//! Attacks are built here, from a freshly signed document: incremental updates written by hand
+//! (`append_update`), in-place edits of the signature dictionary, and CMS structures rebuilt
+//! with a few lines of DER.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use hocba_core::model::Timestamp;
+use hocba_core::pdf::revisions::{self, Budget, Resolver, Source};
+use hocba_core::pdf::sign::{sign, Role, SignRequest, SigningKey};
+use hocba_core::pdf::syntax::{ObjRef, Object};
+use hocba_core::pdf::verify::{
+    parse_rfc3339, verify, At, Indication, ProfilePolicy, RevocationPolicy, SealPolicy,
+    SubIndication, VerificationReport, VerifyOptions,
+};
+use hocba_core::pdf::{render, RenderSettings};
+use hocba_core::pki::{load_certificates, load_crls};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn read(path: &str) -> Vec<u8> {
+    std::fs::read(root().join(path)).unwrap_or_else(|e| panic!("read {path}: {e}"))
+}
+
+const NOW: &str = "2026-11-28T00:00:00Z";
+
+fn options() -> VerifyOptions {
+    let mut o = VerifyOptions::new(parse_rfc3339(NOW).expect("time"));
+    o.trust = load_certificates(&read("fixtures/pki/trust/bundle.pem")).expect("anchors");
+    o.crls = load_crls(&read("fixtures/pki/ca/all-crls.pem")).expect("CRLs");
+    o
+}
+
+fn key(id: &str) -> SigningKey {
+    let pem = String::from_utf8(read(&format!("fixtures/pki/ee/{id}/key.pem"))).expect("PEM");
+    SigningKey::from_pkcs8_pem(&pem, &read(&format!("fixtures/pki/ee/{id}/chain.pem")))
+        .expect("the key loads")
+}
+
+fn rendered(record: &str) -> Vec<u8> {
+    let xml = read(&format!("fixtures/records/valid/{record}.xml"));
+    let record = hocba_core::read_record(&xml).expect("parses");
+    render(&record, &RenderSettings::default()).expect("renders")
+}
+
+const TIMES: [&str; 3] = [
+    "2025-05-26T16:30:00+07:00",
+    "2025-05-27T09:00:00+07:00",
+    "2025-05-27T10:00:00+07:00",
+];
+
+fn sign_as(pdf: &[u8], role: Role, id: &str, when: &str) -> Vec<u8> {
+    let time = Timestamp::from(when).to_instant().expect("time");
+    let mut request = SignRequest::new(role, time);
+    request.allow_invalid = true;
+    sign(pdf, &request, &key(id)).unwrap_or_else(|e| panic!("sign {id}: {}", e.message()))
+}
+
+struct Docs {
+    unsigned: Vec<u8>,
+    g: Vec<u8>,
+    gh: Vec<u8>,
+    ghd: Vec<u8>,
+}
+
+fn docs() -> &'static Docs {
+    static DOCS: OnceLock<Docs> = OnceLock::new();
+    DOCS.get_or_init(|| {
+        let unsigned = rendered("example");
+        let g = sign_as(&unsigned, Role::Gvcn, "example-gvcn", TIMES[0]);
+        let gh = sign_as(&g, Role::Ht, "example-ht", TIMES[1]);
+        let ghd = sign_as(&gh, Role::Dau, "example-dau", TIMES[2]);
+        Docs {
+            unsigned,
+            g,
+            gh,
+            ghd,
+        }
+    })
+}
+
+fn run(pdf: &[u8], o: &VerifyOptions) -> VerificationReport {
+    verify(pdf, o).expect("a PDF")
+}
+
+fn codes(r: &VerificationReport) -> Vec<String> {
+    let mut v: Vec<String> = r
+        .signatures
+        .iter()
+        .flat_map(|s| s.messages.iter().map(|m| m.code.clone()))
+        .chain(r.document.messages.iter().map(|m| m.code.clone()))
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+#[track_caller]
+fn assert_overall(r: &VerificationReport, ind: Indication, sub: Option<SubIndication>) {
+    assert_eq!(
+        (r.indication, r.sub_indication),
+        (ind, sub),
+        "report: {}",
+        r.to_json()
+    );
+}
+
+#[track_caller]
+fn assert_sig(r: &VerificationReport, i: usize, ind: Indication, sub: Option<SubIndication>) {
+    let s = r
+        .signatures
+        .get(i)
+        .unwrap_or_else(|| panic!("no signature {i}: {}", r.to_json()));
+    assert_eq!(
+        (s.indication, s.sub_indication),
+        (ind, sub),
+        "signature {i}: {}",
+        r.to_json()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tools to build attacks.
+
+/// The revisions and a resolver over `pdf`, for the duration of `f`.
+fn with_resolver<T>(pdf: &[u8], f: impl FnOnce(&Resolver<'_>, usize) -> T) -> T {
+    let budget = Budget::for_file(pdf.len());
+    let revs = revisions::split(pdf, &budget).expect("splits");
+    let resolver = Resolver::new(pdf, &revs, &budget);
+    f(&resolver, revs.len())
+}
+
+/// The raw text of object `num` as currently defined (must be in the file, not compressed).
+fn object_text(pdf: &[u8], num: u32) -> (ObjRef, Vec<u8>) {
+    with_resolver(pdf, |r, last| {
+        let (_, entry) = r.lookup(num, last).expect("object exists");
+        let gen = match entry {
+            revisions::Entry::InFile { gen, .. } => gen,
+            _ => 0,
+        };
+        let id = ObjRef::new(num, gen);
+        let loc = r.get(id, last).expect("reads").expect("present");
+        match loc.source {
+            Source::File { span } => (id, pdf[span].to_vec()),
+            other => panic!("object {num} is not in the file: {other:?}"),
+        }
+    })
+}
+
+/// The body of an object's text (between `N G obj` and `endobj`).
+fn body(text: &[u8]) -> Vec<u8> {
+    let s = String::from_utf8_lossy(text);
+    let start = s.find("obj").expect("obj") + 3;
+    let end = s.rfind("endobj").expect("endobj");
+    s[start..end].trim().as_bytes().to_vec()
+}
+
+/// Appends an incremental update defining `objects` (number, body) with a classic xref table.
+fn append_update(pdf: &[u8], objects: &[(u32, Vec<u8>)], extra_trailer: &str) -> Vec<u8> {
+    let (prev, size, root_ref) = with_resolver(pdf, |r, last| {
+        let rev = r.revisions().get(last).expect("last");
+        let t = &rev.trailer;
+        let size = t.get(b"Size").and_then(Object::as_int).expect("size");
+        let root = match t.get(b"Root") {
+            Some(Object::Ref(x)) => *x,
+            _ => panic!("root"),
+        };
+        (rev.xref_offset, size, root)
+    });
+    let mut out = pdf.to_vec();
+    if !out.ends_with(b"\n") {
+        out.push(b'\n');
+    }
+    let mut offsets = Vec::new();
+    for (num, body) in objects {
+        offsets.push((*num, out.len()));
+        out.extend_from_slice(format!("{num} 0 obj\n").as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    offsets.sort();
+    let xref = out.len();
+    out.extend_from_slice(b"xref\n");
+    for (num, off) in &offsets {
+        out.extend_from_slice(format!("{num} 1\n{off:010} 00000 n\r\n").as_bytes());
+    }
+    let max = offsets
+        .iter()
+        .map(|(n, _)| i64::from(*n) + 1)
+        .max()
+        .unwrap_or(0)
+        .max(size);
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {max} /Root {} {} R /Prev {prev} {extra_trailer} >>\nstartxref\n{xref}\n%%EOF\n",
+            root_ref.num, root_ref.gen
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// The first page's object number and its `/Contents` reference.
+fn first_page(pdf: &[u8]) -> (u32, u32) {
+    with_resolver(pdf, |r, last| {
+        let catalog = r.catalog(last).expect("catalog");
+        let pages = r
+            .resolve(catalog.get(b"Pages").expect("pages"), last)
+            .expect("pages");
+        let kids = pages
+            .as_dict()
+            .and_then(|d| d.get_array(b"Kids"))
+            .expect("kids")
+            .to_vec();
+        let Object::Ref(page) = kids[0] else {
+            panic!("page ref")
+        };
+        let p = r.get(page, last).expect("page").expect("page");
+        let contents = p
+            .object
+            .as_dict()
+            .and_then(|d| d.get(b"Contents"))
+            .cloned()
+            .expect("contents");
+        let c = match contents {
+            Object::Ref(x) => x.num,
+            Object::Array(a) => a[0].as_ref().expect("ref").num,
+            _ => panic!("contents"),
+        };
+        (page.num, c)
+    })
+}
+
+/// The object numbers of objects whose dictionary has `/Type /<ty>` at the last revision.
+fn objects_of_type(pdf: &[u8], ty: &[u8]) -> Vec<u32> {
+    with_resolver(pdf, |r, last| {
+        let mut nums: Vec<u32> = r
+            .revisions()
+            .revisions
+            .iter()
+            .flat_map(|x| x.entries.keys().copied())
+            .collect();
+        nums.sort_unstable();
+        nums.dedup();
+        nums.into_iter()
+            .filter(|n| {
+                let Some((_, e)) = r.lookup(*n, last) else { return false };
+                let gen = match e {
+                    revisions::Entry::InFile { gen, .. } => gen,
+                    revisions::Entry::Compressed { .. } => 0,
+                    revisions::Entry::Free { .. } => return false,
+                };
+                matches!(r.get(ObjRef::new(*n, gen), last), Ok(Some(l)) if l.object.dict().and_then(|d| d.get_name(b"Type")) == Some(ty))
+            })
+            .collect()
+    })
+}
+
+/// The next free object number.
+fn next_num(pdf: &[u8]) -> u32 {
+    with_resolver(pdf, |r, last| {
+        let size = r
+            .trailer(last)
+            .and_then(|t| t.get_int(b"Size"))
+            .expect("size");
+        u32::try_from(size).expect("size")
+    })
+}
+
+/// `(start, end)` of the hex `/Contents` of the last signature dictionary (the bytes between
+/// `<` and `>`).
+fn last_contents(pdf: &[u8]) -> (usize, usize) {
+    let s = pdf.len()
+        - memchr::memmem::rfind(pdf, b"/Contents <")
+            .map(|i| pdf.len() - i)
+            .expect("contents");
+    let start = s + b"/Contents <".len();
+    let end = start + pdf[start..].iter().position(|b| *b == b'>').expect(">");
+    (start, end)
+}
+
+fn unhex(h: &[u8]) -> Vec<u8> {
+    h.chunks(2)
+        .map(|c| u8::from_str_radix(std::str::from_utf8(c).expect("ascii"), 16).expect("hex"))
+        .collect()
+}
+
+/// Replaces the CMS of the last signature in place (same reserved size, zero padding).
+fn replace_cms(pdf: &[u8], cms: &[u8]) -> Vec<u8> {
+    let (start, end) = last_contents(pdf);
+    let mut hex: Vec<u8> = cms
+        .iter()
+        .flat_map(|b| format!("{b:02X}").into_bytes())
+        .collect();
+    assert!(hex.len() <= end - start, "the new CMS fits");
+    hex.resize(end - start, b'0');
+    let mut out = pdf.to_vec();
+    out[start..end].copy_from_slice(&hex);
+    out
+}
+
+fn last_cms(pdf: &[u8]) -> Vec<u8> {
+    let (start, end) = last_contents(pdf);
+    let mut bytes = unhex(&pdf[start..end]);
+    // Trim the zero padding after the outer element.
+    let len = der_len(&bytes);
+    bytes.truncate(len);
+    bytes
+}
+
+// A few lines of DER: enough to take a SignedData apart and put it back together.
+fn der_len(b: &[u8]) -> usize {
+    let (len, header) = header(b);
+    header + len
+}
+
+fn header(b: &[u8]) -> (usize, usize) {
+    let first = b[1];
+    if first < 0x80 {
+        (usize::from(first), 2)
+    } else {
+        let n = usize::from(first & 0x7f);
+        (
+            b[2..2 + n]
+                .iter()
+                .fold(0usize, |a, x| (a << 8) | usize::from(*x)),
+            2 + n,
+        )
+    }
+}
+
+fn children(v: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut rest = v;
+    while !rest.is_empty() {
+        let l = der_len(rest);
+        out.push(rest[..l].to_vec());
+        rest = &rest[l..];
+    }
+    out
+}
+
+fn value(tlv: &[u8]) -> Vec<u8> {
+    let (len, h) = header(tlv);
+    tlv[h..h + len].to_vec()
+}
+
+fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let n = content.len();
+    if n < 0x80 {
+        out.push(n as u8);
+    } else {
+        let bytes: Vec<u8> = n
+            .to_be_bytes()
+            .iter()
+            .copied()
+            .skip_while(|b| *b == 0)
+            .collect();
+        out.push(0x80 | bytes.len() as u8);
+        out.extend(bytes);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+/// Applies `f` to the fields of the SignedData of `cms` (version, digestAlgorithms,
+/// encapContentInfo, [0] certificates, [1] crls?, signerInfos).
+fn edit_signed_data(cms: &[u8], f: impl FnOnce(&mut Vec<Vec<u8>>)) -> Vec<u8> {
+    let ci = children(&value(cms));
+    let sd = value(&ci[1]);
+    let mut fields = children(&value(&sd));
+    f(&mut fields);
+    let sd = tlv(0x30, &fields.concat());
+    tlv(0x30, &[ci[0].clone(), tlv(0xA0, &sd)].concat())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The good path.
+
+#[test]
+fn three_signatures_pass() {
+    let r = run(&docs().ghd, &options());
+    assert_overall(&r, Indication::TotalPassed, None);
+    assert_eq!(r.signatures.len(), 3);
+    let roles: Vec<_> = r
+        .signatures
+        .iter()
+        .map(|s| s.role.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(roles, ["GVCN", "HT", "DAU"]);
+    assert_eq!(r.signatures[0].revision, Some(2));
+    assert_eq!(r.signatures[0].coverage, "ENTIRE_REVISION");
+    assert_eq!(r.signatures[0].modified_after, "SIGNING");
+    assert_eq!(r.signatures[2].coverage, "ENTIRE_FILE");
+    assert_eq!(r.signatures[2].modified_after, "NONE");
+    for s in &r.signatures {
+        assert_eq!(s.revocation, "GOOD");
+        assert_eq!(s.identity.as_deref(), Some("exact"));
+        assert_eq!(s.chain.len(), 3, "{}", r.to_json());
+        assert_eq!(s.digest_algorithm.as_deref(), Some("sha256"));
+        assert_eq!(s.signature_algorithm.as_deref(), Some("rsa-pkcs1v15"));
+        assert_eq!(s.time_source.as_deref(), Some("validation"));
+    }
+    let roles = r.document.roles.as_ref().expect("roles");
+    assert_eq!(
+        (roles.gvcn.as_str(), roles.ht.as_str(), roles.dau.as_str()),
+        ("present", "present", "present")
+    );
+    assert!(r.document.embedded_xml);
+    assert_eq!(r.document.school_year.as_deref(), Some("2024-2025"));
+    assert_eq!(r.document.profile, "hocba");
+}
+
+#[test]
+fn same_input_same_report() {
+    let a = run(&docs().ghd, &options()).to_json();
+    let b = run(&docs().ghd, &options()).to_json();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn unsigned_document_is_signed_data_not_found() {
+    let r = run(&docs().unsigned, &options());
+    assert_overall(
+        &r,
+        Indication::Indeterminate,
+        Some(SubIndication::SignedDataNotFound),
+    );
+    assert!(r.signatures.is_empty());
+}
+
+#[test]
+fn not_a_pdf_is_an_error() {
+    assert!(verify(b"hello", &options()).is_err());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bytes and structure.
+
+#[test]
+fn byte_changed_inside_signed_range_is_hash_failure() {
+    let mut pdf = docs().ghd.clone();
+    // A byte inside the first page's content stream data (structure intact).
+    let (_, contents) = first_page(&pdf);
+    let (_, text) = object_text(&pdf, contents);
+    let at = memchr::memmem::find(&pdf, &text).expect("object text") + text.len() - 30;
+    pdf[at] ^= 0x01;
+    let r = run(&pdf, &options());
+    for i in 0..3 {
+        assert_sig(
+            &r,
+            i,
+            Indication::TotalFailed,
+            Some(SubIndication::HashFailure),
+        );
+    }
+    assert!(codes(&r).contains(&"digest_mismatch".to_owned()));
+}
+
+#[test]
+fn garbage_after_eof_is_modified_after_signing() {
+    let mut pdf = docs().ghd.clone();
+    pdf.extend_from_slice(b"% appended\n");
+    let r = run(&pdf, &options());
+    assert_overall(
+        &r,
+        Indication::TotalFailed,
+        Some(SubIndication::ModifiedAfterSigning),
+    );
+    assert!(codes(&r).contains(&"trailing_data".to_owned()));
+}
+
+#[test]
+fn blank_after_eof_is_a_note() {
+    let mut pdf = docs().ghd.clone();
+    pdf.extend_from_slice(b"\n\n  \0\0");
+    let r = run(&pdf, &options());
+    assert_overall(&r, Indication::TotalPassed, None);
+    assert!(codes(&r).contains(&"trailing_blank".to_owned()));
+    assert_eq!(r.signatures[2].coverage, "ENTIRE_REVISION");
+}
+
+fn in_place(pdf: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    assert_eq!(from.len(), to.len(), "same length");
+    let at = memchr::memmem::rfind(pdf, from)
+        .unwrap_or_else(|| panic!("{}", String::from_utf8_lossy(from)));
+    let mut out = pdf.to_vec();
+    out[at..at + from.len()].copy_from_slice(to);
+    out
+}
+
+/// The `/ByteRange [...]` text of the last signature.
+fn last_byte_range(pdf: &[u8]) -> Vec<u8> {
+    let at = memchr::memmem::rfind(pdf, b"/ByteRange [").expect("byte range");
+    let end = at + pdf[at..].iter().position(|b| *b == b']').expect("]") + 1;
+    pdf[at..end].to_vec()
+}
+
+#[test]
+fn universal_forgery_variants_are_format_failures() {
+    let pdf = &docs().g;
+    let br = last_byte_range(pdf);
+    let n = br.len();
+    let pad = |s: &str| {
+        let mut v = s.as_bytes().to_vec();
+        v.resize(n, b' ');
+        v
+    };
+    let variants: Vec<(&str, Vec<u8>)> = vec![
+        ("missing /ByteRange", {
+            let mut v = br.clone();
+            v[1..10].copy_from_slice(b"ByteRangX");
+            v
+        }),
+        ("null /ByteRange", pad("/ByteRange null")),
+        ("empty /ByteRange", pad("/ByteRange []")),
+        ("zero /ByteRange", pad("/ByteRange [0 0 0 0]")),
+        (
+            "/ByteRange past the end",
+            pad("/ByteRange [0 10 20 99999999]"),
+        ),
+        ("/ByteRange not from 0", pad("/ByteRange [5 10 20 30]")),
+        ("negative /ByteRange", pad("/ByteRange [0 -1 20 30]")),
+        ("/ByteRange with three numbers", pad("/ByteRange [0 10 20]")),
+    ];
+    for (what, replacement) in variants {
+        let forged = in_place(pdf, &br, &replacement);
+        let r = run(&forged, &options());
+        assert_ne!(r.indication, Indication::TotalPassed, "{what}");
+        assert_sig(
+            &r,
+            0,
+            Indication::TotalFailed,
+            Some(SubIndication::FormatFailure),
+        );
+    }
+    // /Contents missing, null, or not hex.
+    let (start, end) = last_contents(pdf);
+    for (what, key) in [
+        ("missing /Contents", &b"/Contentz <"[..]),
+        ("literal /Contents", b"/Contents ("),
+    ] {
+        let mut forged = pdf.clone();
+        forged[start - 11..start].copy_from_slice(key);
+        if key.ends_with(b"(") {
+            forged[end] = b')';
+        }
+        let r = run(&forged, &options());
+        assert_sig(
+            &r,
+            0,
+            Indication::TotalFailed,
+            Some(SubIndication::FormatFailure),
+        );
+        assert_ne!(r.indication, Indication::TotalPassed, "{what}");
+    }
+}
+
+#[test]
+fn signature_wrapping_is_a_format_failure() {
+    // The signature dictionary is redefined after signing with a /ByteRange whose second range
+    // is a copy of the originally signed tail placed further on: the digest still matches the
+    // signed bytes, but the gap is no longer the dictionary's /Contents.
+    let pdf = &docs().g;
+    let sig_num = objects_of_type(pdf, b"Sig")[0];
+    let (_, text) = object_text(pdf, sig_num);
+    let old = body(&text);
+    let br = last_byte_range(pdf);
+    let nums: Vec<usize> = String::from_utf8_lossy(&br[12..br.len() - 1])
+        .split_whitespace()
+        .map(|x| x.parse().expect("number"))
+        .collect();
+    let (b, c, d) = (nums[1], nums[2], nums[3]);
+    let tail = pdf[c..c + d].to_vec();
+    // Place the copied tail inside a stream object of the update; compute where it lands.
+    let filler_num = next_num(pdf);
+    let mut probe = append_update(
+        pdf,
+        &[(filler_num, b"<< /Length 0 >>\nstream\n\nendstream".to_vec())],
+        "",
+    );
+    let _ = &mut probe;
+    let prefix_len = pdf.len() + format!("{filler_num} 0 obj\n<< /Length {} >>\nstream\n", d).len();
+    let new_br = format!("/ByteRange [0 {b} {prefix_len} {d}]");
+    let mut new_body =
+        String::from_utf8_lossy(&old).replace(std::str::from_utf8(&br).expect("ascii"), &new_br);
+    new_body.push(' ');
+    let mut stream = format!("<< /Length {d} >>\nstream\n").into_bytes();
+    stream.extend_from_slice(&tail);
+    stream.extend_from_slice(b"\nendstream");
+    let attacked = append_update(
+        pdf,
+        &[
+            (filler_num, stream[..].to_vec()),
+            (sig_num, new_body.into_bytes()),
+        ],
+        "",
+    );
+    let r = run(&attacked, &options());
+    assert_sig(
+        &r,
+        0,
+        Indication::TotalFailed,
+        Some(SubIndication::FormatFailure),
+    );
+    assert_overall(
+        &r,
+        Indication::TotalFailed,
+        Some(SubIndication::FormatFailure),
+    );
+}
+
+#[test]
+fn encrypted_file_is_unsupported_structure() {
+    let pdf = append_update(&docs().g, &[], "/Encrypt << /Filter /Standard /V 1 /R 2 >>");
+    let r = run(&pdf, &options());
+    assert_overall(
+        &r,
+        Indication::Indeterminate,
+        Some(SubIndication::UnsupportedStructure),
+    );
+    assert!(codes(&r).contains(&"encrypted".to_owned()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changes after signing (incremental updates).
+
+#[track_caller]
+fn assert_modified(pdf: &[u8], kind: &str) -> VerificationReport {
+    let r = run(pdf, &options());
+    assert_sig(
+        &r,
+        0,
+        Indication::TotalFailed,
+        Some(SubIndication::ModifiedAfterSigning),
+    );
+    assert_eq!(r.signatures[0].modified_after, "OTHER");
+    assert!(
+        r.signatures[0]
+            .changed_objects
+            .iter()
+            .any(|c| c.kind == kind),
+        "expected a change of kind {kind}: {}",
+        r.to_json()
+    );
+    r
+}
+
+#[test]
+fn update_changing_page_content() {
+    let pdf = &docs().gh;
+    let (_, contents) = first_page(pdf);
+    let content = b"q 1 0 0 rg 100 100 200 50 re f Q";
+    let body = [
+        format!("<< /Length {} >>\nstream\n", content.len()).as_bytes(),
+        content,
+        b"\nendstream",
+    ]
+    .concat();
+    let attacked = append_update(pdf, &[(contents, body)], "");
+    let r = assert_modified(&attacked, "page content");
+    assert_sig(
+        &r,
+        1,
+        Indication::TotalFailed,
+        Some(SubIndication::ModifiedAfterSigning),
+    );
+}
+
+#[test]
+fn update_changing_a_font() {
+    let pdf = &docs().g;
+    let font = objects_of_type(pdf, b"Font")[0];
+    let (_, text) = object_text(pdf, font);
+    let mut b = body(&text);
+    let at = b.windows(2).rposition(|w| w == b">>").expect(">>");
+    b.splice(at..at, b" /Hocba_Test 1 ".iter().copied());
+    assert_modified(&append_update(pdf, &[(font, b)], ""), "font");
+}
+
+#[test]
+fn update_adding_an_annotation() {
+    let pdf = &docs().g;
+    let (page, _) = first_page(pdf);
+    let (_, text) = object_text(pdf, page);
+    let annot = next_num(pdf);
+    let mut b = String::from_utf8_lossy(&body(&text)).into_owned();
+    b = match b.find("/Annots [") {
+        Some(i) => {
+            let mut s = b.clone();
+            s.insert_str(i + 9, &format!("{annot} 0 R "));
+            s
+        }
+        None => b.replacen("<<", &format!("<< /Annots [{annot} 0 R]"), 1),
+    };
+    let note =
+        b"<< /Type /Annot /Subtype /Text /Rect [10 10 30 30] /Contents (sua diem) >>".to_vec();
+    let r = assert_modified(
+        &append_update(pdf, &[(page, b.into_bytes()), (annot, note)], ""),
+        "page",
+    );
+    assert!(
+        r.signatures[0]
+            .changed_objects
+            .iter()
+            .any(|c| c.kind == "new annotation"),
+        "{}",
+        r.to_json()
+    );
+}
+
+#[test]
+fn update_changing_the_embedded_xml() {
+    let pdf = &docs().gh;
+    let file = objects_of_type(pdf, b"EmbeddedFile")[0];
+    let xml = hocba_core::pdf::extract_xml(pdf).expect("xml");
+    let changed = String::from_utf8(xml)
+        .expect("utf8")
+        .replacen("<diem>", "<diem>1", 1)
+        .into_bytes();
+    let b = [
+        format!(
+            "<< /Type /EmbeddedFile /Subtype /text#2Fxml /Length {} >>\nstream\n",
+            changed.len()
+        )
+        .as_bytes(),
+        &changed,
+        b"\nendstream",
+    ]
+    .concat();
+    let r = assert_modified(&append_update(pdf, &[(file, b)], ""), "embedded file");
+    assert!(
+        codes(&r).contains(&"xml_changed".to_owned()),
+        "{}",
+        r.to_json()
+    );
+    assert_eq!(r.document.indication, Indication::TotalFailed);
+}
+
+#[test]
+fn update_adding_a_page() {
+    let pdf = &docs().g;
+    let pages = objects_of_type(pdf, b"Pages")[0];
+    let (page, _) = first_page(pdf);
+    let (_, text) = object_text(pdf, pages);
+    let new_page = next_num(pdf);
+    let b = String::from_utf8_lossy(&body(&text)).into_owned();
+    let count_at = b.find("/Count").expect("count") + 6;
+    let count_at = count_at
+        + b[count_at..]
+            .find(|c: char| c.is_ascii_digit())
+            .expect("digit");
+    let count_end = count_at
+        + b[count_at..]
+            .find(|c: char| !c.is_ascii_digit())
+            .expect("end");
+    let count: u32 = b[count_at..count_end].parse().expect("count");
+    let mut nb = format!("{}{}{}", &b[..count_at], count + 1, &b[count_end..]);
+    let kids = nb.find("/Kids").expect("kids") + 5;
+    let kids = kids + nb[kids..].find('[').expect("[") + 1;
+    nb.insert_str(kids, &format!("{new_page} 0 R "));
+    let page_body = format!("<< /Type /Page /Parent {pages} 0 R /MediaBox [0 0 595 842] >>");
+    let _ = page;
+    let r = assert_modified(
+        &append_update(
+            pdf,
+            &[(pages, nb.into_bytes()), (new_page, page_body.into_bytes())],
+            "",
+        ),
+        "page tree",
+    );
+    assert!(
+        r.signatures[0]
+            .changed_objects
+            .iter()
+            .any(|c| c.kind == "new page"),
+        "{}",
+        r.to_json()
+    );
+}
+
+#[test]
+fn shadow_object_filling_a_dangling_reference_is_caught() {
+    // An update defines an object number that the signed revision never defined, and points an
+    // existing page at it: a new object reachable outside the whitelist.
+    let pdf = &docs().g;
+    let (page, _) = first_page(pdf);
+    let (_, text) = object_text(pdf, page);
+    let shadow = next_num(pdf);
+    let b = String::from_utf8_lossy(&body(&text)).replacen(
+        "<<",
+        &format!("<< /PieceInfo {shadow} 0 R"),
+        1,
+    );
+    let r = assert_modified(
+        &append_update(
+            pdf,
+            &[(page, b.into_bytes()), (shadow, b"<< /X 1 >>".to_vec())],
+            "",
+        ),
+        "page",
+    );
+    assert!(
+        r.signatures[0]
+            .changed_objects
+            .iter()
+            .any(|c| c.object == shadow),
+        "{}",
+        r.to_json()
+    );
+}
+
+#[test]
+fn unreachable_signature_is_a_format_failure() {
+    // The GVCN field's value is removed after signing: the signature dictionary is no longer
+    // reachable from the form.
+    let pdf = &docs().g;
+    let field = with_resolver(pdf, |r, last| {
+        let catalog = r.catalog(last).expect("catalog");
+        let form = r
+            .resolve(catalog.get(b"AcroForm").expect("form"), last)
+            .expect("form");
+        let fields = form
+            .as_dict()
+            .and_then(|d| d.get_array(b"Fields"))
+            .expect("fields")
+            .to_vec();
+        fields
+            .iter()
+            .filter_map(Object::as_ref)
+            .find(|f| {
+                r.get(*f, last).ok().flatten().is_some_and(|l| {
+                    l.object
+                        .as_dict()
+                        .and_then(|d| d.get_string(b"T"))
+                        .is_some_and(|t| t.bytes == b"GVCN")
+                })
+            })
+            .expect("GVCN field")
+            .num
+    });
+    let (_, text) = object_text(pdf, field);
+    let b = String::from_utf8_lossy(&body(&text)).into_owned();
+    let v = b.find("/V ").expect("/V");
+    let v_end = v + 3 + b[v + 3..].find('R').expect("R") + 1;
+    let nb = format!("{}{}", &b[..v], &b[v_end..]);
+    let r = run(
+        &append_update(pdf, &[(field, nb.into_bytes())], ""),
+        &options(),
+    );
+    let s = r
+        .signatures
+        .iter()
+        .find(|s| s.field.is_none())
+        .unwrap_or_else(|| panic!("{}", r.to_json()));
+    assert_eq!(
+        (s.indication, s.sub_indication),
+        (Indication::TotalFailed, Some(SubIndication::FormatFailure))
+    );
+    assert!(codes(&r).contains(&"signature_unreachable".to_owned()));
+    assert_ne!(r.indication, Indication::TotalPassed);
+}
+
+// ---------------------------------------------------------------------------------------------
+// CMS.
+
+#[test]
+fn two_signer_infos_is_a_format_failure() {
+    let pdf = &docs().g;
+    let cms = edit_signed_data(&last_cms(pdf), |f| {
+        let last = f.len() - 1;
+        let set = f[last].clone();
+        let infos = children(&value(&set));
+        let doubled = tlv(0x31, &[infos[0].clone(), infos[0].clone()].concat());
+        f[last] = doubled;
+    });
+    let r = run(&replace_cms(pdf, &cms), &options());
+    assert_sig(
+        &r,
+        0,
+        Indication::TotalFailed,
+        Some(SubIndication::FormatFailure),
+    );
+    assert!(codes(&r).contains(&"cms_signer_count".to_owned()));
+}
+
+#[test]
+fn econtent_present_is_a_format_failure() {
+    let pdf = &docs().g;
+    let cms = edit_signed_data(&last_cms(pdf), |f| {
+        let eci = children(&value(&f[2]));
+        let with = tlv(
+            0x30,
+            &[eci[0].clone(), tlv(0xA0, &tlv(0x04, b"hocba"))].concat(),
+        );
+        f[2] = with;
+    });
+    let r = run(&replace_cms(pdf, &cms), &options());
+    assert_sig(
+        &r,
+        0,
+        Indication::TotalFailed,
+        Some(SubIndication::FormatFailure),
+    );
+    assert!(codes(&r).contains(&"cms_econtent".to_owned()));
+}
+
+/// Replaces the signer info's `index`-th field via `f`.
+fn edit_signer_info(pdf: &[u8], f: impl FnOnce(&mut Vec<Vec<u8>>)) -> Vec<u8> {
+    let cms = edit_signed_data(&last_cms(pdf), |fields| {
+        let last = fields.len() - 1;
+        let infos = children(&value(&fields[last]));
+        let mut si = children(&value(&infos[0]));
+        f(&mut si);
+        fields[last] = tlv(0x31, &tlv(0x30, &si.concat()));
+    });
+    replace_cms(pdf, &cms)
+}
+
+#[test]
+fn wrong_message_digest_is_hash_failure() {
+    let pdf = &docs().g;
+    let attacked = edit_signer_info(pdf, |si| {
+        // signedAttrs is the [0] element (tag 0xA0): flip the last byte of the messageDigest.
+        let i = si.iter().position(|x| x[0] == 0xA0).expect("signed attrs");
+        let attrs = children(&value(&si[i]));
+        let md_oid = [
+            0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x04,
+        ];
+        let new: Vec<Vec<u8>> = attrs
+            .into_iter()
+            .map(|a| {
+                if a.windows(md_oid.len()).any(|w| w == md_oid) {
+                    let mut a = a;
+                    let l = a.len();
+                    a[l - 1] ^= 0xff;
+                    a
+                } else {
+                    a
+                }
+            })
+            .collect();
+        si[i] = tlv(0xA0, &new.concat());
+    });
+    let r = run(&attacked, &options());
+    assert_sig(
+        &r,
+        0,
+        Indication::TotalFailed,
+        Some(SubIndication::HashFailure),
+    );
+}
+
+#[test]
+fn wrong_signature_value_is_sig_crypto_failure() {
+    let pdf = &docs().g;
+    let attacked = edit_signer_info(pdf, |si| {
+        let i = si.iter().rposition(|x| x[0] == 0x04).expect("signature");
+        let mut v = value(&si[i]);
+        v[10] ^= 0x55;
+        si[i] = tlv(0x04, &v);
+    });
+    let r = run(&attacked, &options());
+    assert_sig(
+        &r,
+        0,
+        Indication::TotalFailed,
+        Some(SubIndication::SigCryptoFailure),
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Certificates and revocation.
+
+fn signed_by(id: &str) -> Vec<u8> {
+    sign_as(&docs().unsigned, Role::Gvcn, id, TIMES[0])
+}
+
+#[test]
+fn bad_certificates_give_their_indications() {
+    let cases: &[(&str, Indication, SubIndication)] = &[
+        (
+            "bad-expired",
+            Indication::Indeterminate,
+            SubIndication::OutOfBoundsNoPoe,
+        ),
+        (
+            "bad-not-yet-valid",
+            Indication::TotalFailed,
+            SubIndication::NotYetValid,
+        ),
+        (
+            "bad-revoked",
+            Indication::TotalFailed,
+            SubIndication::Revoked,
+        ),
+        (
+            "bad-no-key-usage",
+            Indication::Indeterminate,
+            SubIndication::ChainConstraintsFailure,
+        ),
+        (
+            "bad-key-usage-certsign",
+            Indication::Indeterminate,
+            SubIndication::ChainConstraintsFailure,
+        ),
+        (
+            "bad-ca-signer",
+            Indication::Indeterminate,
+            SubIndication::ChainConstraintsFailure,
+        ),
+        (
+            "bad-pathlen",
+            Indication::Indeterminate,
+            SubIndication::ChainConstraintsFailure,
+        ),
+        // bad-unknown-critical-ext cannot be loaded by the signer (x509-cert refuses its OID
+        // arc above 32 bits); it is signed with pyHanko in hocba-py/tests/test_verify.py.
+        (
+            "bad-sha1",
+            Indication::Indeterminate,
+            SubIndication::CryptoConstraintsFailure,
+        ),
+        (
+            "bad-rsa-1024",
+            Indication::Indeterminate,
+            SubIndication::CryptoConstraintsFailure,
+        ),
+        (
+            "bad-unknown-issuer",
+            Indication::Indeterminate,
+            SubIndication::NoCertificateChainFound,
+        ),
+        (
+            "bad-impostor-issuer",
+            Indication::Indeterminate,
+            SubIndication::NoCertificateChainFound,
+        ),
+    ];
+    for (id, ind, sub) in cases {
+        let pdf = signed_by(id);
+        let r = run(&pdf, &options());
+        assert_eq!(
+            (r.signatures[0].indication, r.signatures[0].sub_indication),
+            (*ind, Some(*sub)),
+            "{id}: {}",
+            r.to_json()
+        );
+        assert_ne!(r.indication, Indication::TotalPassed, "{id}");
+    }
+}
+
+#[test]
+fn expired_certificate_reports_the_claimed_time_verdict() {
+    // bad-expired expired at the end of 2023; sign with a claimed time inside its validity.
+    let pdf = sign_as(
+        &docs().unsigned,
+        Role::Gvcn,
+        "bad-expired",
+        "2023-06-01T09:00:00+07:00",
+    );
+    let r = run(&pdf, &options());
+    let s = &r.signatures[0];
+    assert_eq!(
+        (s.indication, s.sub_indication),
+        (
+            Indication::Indeterminate,
+            Some(SubIndication::OutOfBoundsNoPoe)
+        ),
+        "{}",
+        r.to_json()
+    );
+    assert_eq!(
+        s.indication_at_claimed_time,
+        Some(Indication::TotalPassed),
+        "{}",
+        r.to_json()
+    );
+    let mut o = options();
+    o.at = At::Claimed;
+    let r = run(&pdf, &o);
+    assert_eq!(r.signatures[0].time_source.as_deref(), Some("claimed"));
+    assert_eq!(
+        r.signatures[0].indication,
+        Indication::TotalPassed,
+        "{}",
+        r.to_json()
+    );
+    assert!(codes(&r).contains(&"claimed_time_only".to_owned()));
+}
+
+#[test]
+fn revoked_only_after_the_time_used() {
+    // bad-revoked is revoked on 2025-01-01 (CRL of 2025-01-02): judged at a claimed time of
+    // 2024-06-01 with today's CRL it was good then; judged today it is revoked.
+    let pdf = sign_as(
+        &docs().unsigned,
+        Role::Gvcn,
+        "bad-revoked",
+        "2024-06-01T09:00:00+07:00",
+    );
+    let mut o = options();
+    o.at = At::Claimed;
+    let r = run(&pdf, &o);
+    assert_eq!(r.signatures[0].revocation, "GOOD", "{}", r.to_json());
+    assert_sig(&r, 0, Indication::TotalPassed, None);
+    let r = run(&pdf, &options());
+    assert_eq!(r.signatures[0].revocation, "REVOKED", "{}", r.to_json());
+    // Judged in 2024 itself, the CRL of 2025 does not exist yet: no usable revocation data.
+    let mut o = options();
+    o.at = At::Time(parse_rfc3339("2024-06-01T00:00:00Z").expect("time"));
+    let r = run(&pdf, &o);
+    assert_sig(
+        &r,
+        0,
+        Indication::Indeterminate,
+        Some(SubIndication::TryLater),
+    );
+}
+
+#[test]
+fn missing_crl_under_each_policy() {
+    let pdf = &docs().g;
+    let mut o = options();
+    o.crls.clear();
+    let r = run(pdf, &o);
+    assert_sig(
+        &r,
+        0,
+        Indication::Indeterminate,
+        Some(SubIndication::TryLater),
+    );
+    assert_eq!(r.signatures[0].revocation, "UNKNOWN");
+    o.revocation = RevocationPolicy::Prefer;
+    let r = run(pdf, &o);
+    assert_sig(&r, 0, Indication::TotalPassed, None);
+    assert!(codes(&r).contains(&"revocation_unchecked".to_owned()));
+    o.revocation = RevocationPolicy::Off;
+    let r = run(pdf, &o);
+    assert_sig(&r, 0, Indication::TotalPassed, None);
+    assert_eq!(r.signatures[0].revocation, "NOT_CHECKED");
+}
+
+#[test]
+fn untrusted_without_anchors() {
+    let mut o = options();
+    o.trust.clear();
+    let r = run(&docs().g, &o);
+    assert_sig(
+        &r,
+        0,
+        Indication::Indeterminate,
+        Some(SubIndication::NoCertificateChainFound),
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Document checks.
+
+#[test]
+fn missing_ht_fails_the_document() {
+    let r = run(&docs().g, &options());
+    assert_sig(&r, 0, Indication::TotalPassed, None);
+    assert_eq!(r.document.indication, Indication::TotalFailed);
+    assert_eq!(
+        r.document.sub_indication,
+        Some(SubIndication::SigConstraintsFailure)
+    );
+    assert_overall(
+        &r,
+        Indication::TotalFailed,
+        Some(SubIndication::SigConstraintsFailure),
+    );
+    assert_eq!(
+        r.document.roles.as_ref().map(|x| x.ht.as_str()),
+        Some("absent")
+    );
+    assert!(codes(&r).contains(&"role_missing".to_owned()));
+}
+
+#[test]
+fn seal_policy() {
+    // The example is a public school: the seal is required (auto) unless optional.
+    let mut o = options();
+    let r = run(&docs().gh, &o);
+    assert_overall(
+        &r,
+        Indication::TotalFailed,
+        Some(SubIndication::SigConstraintsFailure),
+    );
+    o.seal = SealPolicy::Optional;
+    let r = run(&docs().gh, &o);
+    assert_overall(&r, Indication::TotalPassed, None);
+    assert_eq!(
+        r.document.roles.as_ref().map(|x| x.dau.as_str()),
+        Some("not_required")
+    );
+}
+
+#[test]
+fn name_mismatch_fails_the_document() {
+    let pdf = sign_as(&docs().unsigned, Role::Gvcn, "grade-1-gvcn", TIMES[0]);
+    let r = run(&pdf, &options());
+    assert_eq!(
+        r.signatures[0].identity.as_deref(),
+        Some("mismatch"),
+        "{}",
+        r.to_json()
+    );
+    assert!(codes(&r).contains(&"identity_mismatch".to_owned()));
+    assert_eq!(r.document.indication, Indication::TotalFailed);
+}
+
+#[test]
+fn generic_profile_skips_document_checks() {
+    let mut o = options();
+    o.profile = ProfilePolicy::Generic;
+    let r = run(&docs().g, &o);
+    assert_overall(&r, Indication::TotalPassed, None);
+    assert_eq!(r.document.profile, "generic");
+    assert!(r.document.roles.is_none());
+}
+
+#[test]
+fn text_form_in_both_languages() {
+    let r = run(&docs().ghd, &options());
+    let vi = hocba_core::pdf::verify::to_text(&r, false);
+    let en = hocba_core::pdf::verify::to_text(&r, true);
+    assert!(vi.contains("HỢP LỆ") && vi.contains("GVCN"), "{vi}");
+    assert!(en.contains("VALID") && en.contains("Signatures"), "{en}");
+}
