@@ -139,6 +139,62 @@ enum Command {
         #[arg(short, long, value_name = "OUT.pdf")]
         output: PathBuf,
     },
+    /// Verify the signatures of signed records (or of any signed PDF) and print the
+    /// verification report (signing.md). Nothing is fetched from the network.
+    ///
+    /// Exit code: 0 TOTAL_PASSED, 1 TOTAL_FAILED or INDETERMINATE, 2 a file cannot be read (or
+    /// is not a PDF); with several files the highest.
+    Verify {
+        /// Signed PDF files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Trust anchors (PEM, DER or a PEM bundle); repeat for several files.
+        #[arg(long, value_name = "F")]
+        trust: Vec<PathBuf>,
+        /// Extra intermediate certificates (PEM, DER or a bundle); repeat for several files.
+        #[arg(long, value_name = "F")]
+        intermediates: Vec<PathBuf>,
+        /// CRLs (PEM, DER or a bundle); repeat for several files.
+        #[arg(long, value_name = "F")]
+        crl: Vec<PathBuf>,
+        /// The time to judge certificates at: an RFC 3339 time, or `claimed` (each signature's
+        /// claimed signing time, on your responsibility); default: now.
+        #[arg(long, value_name = "TIME|claimed")]
+        at: Option<String>,
+        /// Revocation policy: require (default; no valid without a CRL check), prefer, off.
+        #[arg(long, value_enum, default_value_t = RevocationArg::Require)]
+        revocation: RevocationArg,
+        /// Seal policy: auto (required for public schools), required, optional.
+        #[arg(long, value_enum, default_value_t = SealArg::Auto)]
+        seal: SealArg,
+        /// Profile: auto, hocba (record checks), generic (signatures only).
+        #[arg(long, value_enum, default_value_t = ProfileArg::Auto)]
+        profile: ProfileArg,
+        /// Files verified in parallel (default: the number of CPUs).
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum RevocationArg {
+    Require,
+    Prefer,
+    Off,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SealArg {
+    Auto,
+    Required,
+    Optional,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ProfileArg {
+    Auto,
+    Hocba,
+    Generic,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -195,6 +251,7 @@ fn main() -> ExitCode {
         ),
         Command::Extract { file } => extract(&cli, file),
         Command::Sign { .. } => sign(&cli),
+        Command::Verify { .. } => verify(&cli),
     };
     ExitCode::from(code)
 }
@@ -430,7 +487,12 @@ fn validate(cli: &Cli, files: &[PathBuf], jobs: Option<usize>) -> u8 {
 }
 
 fn codes(cli: &Cli) -> u8 {
-    let list = hocba_core::rules::codes::to_json();
+    let mut list = hocba_core::rules::codes::to_json();
+    if let (Value::Array(a), Value::Array(b)) =
+        (&mut list, hocba_core::pdf::verify::messages::to_json())
+    {
+        a.extend(b);
+    }
     let out = match cli.format {
         Format::Json => {
             let mut s = serde_json::to_string_pretty(&list).unwrap_or_default();
@@ -444,6 +506,19 @@ fn codes(cli: &Cli) -> u8 {
                     (Lang::En, sev) => (sev.as_str(), c.en),
                     (Lang::Vi, hocba_core::rules::Severity::Error) => ("lỗi", c.vi),
                     (Lang::Vi, hocba_core::rules::Severity::Warning) => ("cảnh báo", c.vi),
+                };
+                s.push_str(&format!(
+                    "{:<34} {:<8} {:<45} {}\n",
+                    c.code, sev, c.clause, msg
+                ));
+            }
+            for c in hocba_core::pdf::verify::messages::ALL {
+                use hocba_core::pdf::verify::messages::MessageSeverity as S;
+                let (sev, msg) = match (cli.lang, c.severity) {
+                    (Lang::En, sev) => (sev.as_str(), c.en),
+                    (Lang::Vi, S::Error) => ("lỗi", c.vi),
+                    (Lang::Vi, S::Warning) => ("cảnh báo", c.vi),
+                    (Lang::Vi, S::Note) => ("ghi chú", c.vi),
                 };
                 s.push_str(&format!(
                     "{:<34} {:<8} {:<45} {}\n",
@@ -718,4 +793,239 @@ fn sign(cli: &Cli) -> u8 {
             format!("{}: {}", file.display(), e.message_vi()),
         ),
     }
+}
+
+/// Reads every file of a repeatable option with `load` (PEM, DER or bundle).
+fn load_all<T>(
+    cli: &Cli,
+    what: (&str, &str),
+    files: &[PathBuf],
+    load: impl Fn(&[u8]) -> Result<Vec<T>, hocba_core::pki::PkiError>,
+) -> Option<Vec<T>> {
+    let mut out = Vec::new();
+    for f in files {
+        let bytes = match std::fs::read(f) {
+            Ok(b) => b,
+            Err(e) => {
+                cannot_open(cli, f, &e);
+                return None;
+            }
+        };
+        match load(&bytes) {
+            Ok(items) => out.extend(items),
+            Err(e) => {
+                fail(
+                    cli,
+                    &format!("{} ({}): {}", f.display(), what.0, e.message()),
+                    &format!("{} ({}): {}", f.display(), what.1, e.message_vi()),
+                );
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// The outcome of verifying one file, ready to print.
+struct Verified {
+    json: String,
+    text: String,
+    stderr: Option<String>,
+    code: u8,
+}
+
+fn verify_file(
+    cli: &Cli,
+    file: &std::path::Path,
+    options: &hocba_core::pdf::verify::VerifyOptions,
+    nested: bool,
+) -> Verified {
+    let en = cli.lang == Lang::En;
+    let name = file.display().to_string();
+    let error = |en_msg: String, vi_msg: String| {
+        let value = json!({ "file": name, "error": { "message": en_msg, "messageVi": vi_msg } });
+        let json = pretty(&value, nested);
+        let line = if en { en_msg } else { vi_msg };
+        Verified {
+            json,
+            text: format!("{name}: {line}\n"),
+            stderr: Some(format!("{name}: {line}")),
+            code: 2,
+        }
+    };
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            return error(
+                format!("cannot open the file ({e}); check the path"),
+                format!("không mở được tệp ({e}); hãy kiểm tra đường dẫn"),
+            )
+        }
+    };
+    match hocba_core::pdf::verify::verify(&bytes, options) {
+        Err(e) => error(e.message(), e.message_vi()),
+        Ok(mut report) => {
+            report.file = Some(name);
+            let code = u8::from(!report.passed());
+            let json = match serde_json::to_value(&report) {
+                Ok(v) => pretty(&v, nested),
+                Err(_) => String::new(),
+            };
+            Verified {
+                json,
+                text: hocba_core::pdf::verify::to_text(&report, en),
+                stderr: None,
+                code,
+            }
+        }
+    }
+}
+
+fn pretty(value: &Value, nested: bool) -> String {
+    let s = serde_json::to_string_pretty(value).unwrap_or_default();
+    if nested {
+        indent(&s)
+    } else {
+        s
+    }
+}
+
+fn verify(cli: &Cli) -> u8 {
+    use hocba_core::pdf::verify::{
+        parse_rfc3339, At, ProfilePolicy, RevocationPolicy, SealPolicy, VerifyOptions,
+    };
+    use rayon::prelude::*;
+    let Command::Verify {
+        files,
+        trust,
+        intermediates,
+        crl,
+        at,
+        revocation,
+        seal,
+        profile,
+        jobs,
+    } = &cli.command
+    else {
+        return 2;
+    };
+    let mut options = VerifyOptions::new(unix_now());
+    let certs = |f: &[u8]| hocba_core::pki::load_certificates(f);
+    let Some(anchors) = load_all(cli, ("trust anchors", "chứng thư gốc"), trust, certs) else {
+        return 2;
+    };
+    let Some(extra) = load_all(
+        cli,
+        ("intermediates", "chứng thư trung gian"),
+        intermediates,
+        certs,
+    ) else {
+        return 2;
+    };
+    let Some(crls) = load_all(cli, ("CRL", "CRL"), crl, |f: &[u8]| {
+        hocba_core::pki::load_crls(f)
+    }) else {
+        return 2;
+    };
+    options.trust = anchors;
+    options.intermediates = extra;
+    options.crls = crls;
+    options.at = match at.as_deref() {
+        None | Some("now") => At::Now,
+        Some("claimed") => At::Claimed,
+        Some(t) => match parse_rfc3339(t) {
+            Some(v) => At::Time(v),
+            None => {
+                fail(
+                    cli,
+                    &format!("--at {t}: not an RFC 3339 time (e.g. 2026-11-28T00:00:00Z) nor `claimed`"),
+                    &format!("--at {t}: không phải thời điểm RFC 3339 (ví dụ 2026-11-28T00:00:00Z) hay `claimed`"),
+                );
+                return 2;
+            }
+        },
+    };
+    options.revocation = match revocation {
+        RevocationArg::Require => RevocationPolicy::Require,
+        RevocationArg::Prefer => RevocationPolicy::Prefer,
+        RevocationArg::Off => RevocationPolicy::Off,
+    };
+    options.seal = match seal {
+        SealArg::Auto => SealPolicy::Auto,
+        SealArg::Required => SealPolicy::Required,
+        SealArg::Optional => SealPolicy::Optional,
+    };
+    options.profile = match profile {
+        ProfileArg::Auto => ProfilePolicy::Auto,
+        ProfileArg::Hocba => ProfilePolicy::Hocba,
+        ProfileArg::Generic => ProfilePolicy::Generic,
+    };
+    if options.trust.is_empty() {
+        fail(
+            cli,
+            "no trust anchor given (--trust): every signature will be INDETERMINATE",
+            "chưa cung cấp chứng thư gốc tin cậy (--trust): mọi chữ ký sẽ ở trạng thái CHƯA XÁC ĐỊNH",
+        );
+    }
+    let jobs = jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
+        Ok(p) => p,
+        Err(e) => {
+            fail(
+                cli,
+                &format!("cannot start {jobs} threads: {e}"),
+                &format!("không khởi tạo được {jobs} luồng: {e}"),
+            );
+            return 2;
+        }
+    };
+    let single = files.len() == 1;
+    let mut worst = 0u8;
+    let mut first = true;
+    if cli.format == Format::Json && !single && emit(cli, b"[\n") != 0 {
+        return 2;
+    }
+    for chunk in files.chunks(256) {
+        let results: Vec<Verified> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|f| verify_file(cli, f, &options, !single))
+                .collect()
+        });
+        let mut out = String::new();
+        for r in results {
+            worst = worst.max(r.code);
+            if let Some(line) = &r.stderr {
+                eprintln!("hocba: {line}");
+            }
+            match cli.format {
+                Format::Text => out.push_str(&r.text),
+                Format::Json => {
+                    if !single && !first {
+                        out.push_str(",\n");
+                    }
+                    out.push_str(&r.json);
+                    if single {
+                        out.push('\n');
+                    }
+                }
+            }
+            first = false;
+        }
+        if emit(cli, out.as_bytes()) != 0 {
+            return 2;
+        }
+    }
+    if cli.format == Format::Json && !single && emit(cli, b"\n]\n") != 0 {
+        return 2;
+    }
+    worst
 }

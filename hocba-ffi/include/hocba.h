@@ -130,6 +130,16 @@ enum hocba_result
      * `time` are required).
      */
     HOCBA_RESULT_SIGN_INVALID_OPTIONS = 405,
+    /**
+     * The input of `hocba_verify` is not a PDF (no `%PDF-` in its first 1,024 bytes) or is too
+     * large. A bad signature is not an error: it is a report.
+     */
+    HOCBA_RESULT_VERIFY_INPUT_ERROR = 500,
+    /**
+     * The verification options are not a JSON object of the documented keys and types, or a
+     * certificate or CRL they carry cannot be read.
+     */
+    HOCBA_RESULT_VERIFY_INVALID_OPTIONS = 501,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -635,6 +645,41 @@ hocba_result hocba_sign_complete(struct hocba_signing_session *session,
  * `session` is NULL or a live session, not used after this call.
  */
 void hocba_signing_session_free(struct hocba_signing_session *session);
+
+/**
+ * Verifies every signature of a signed record (or of any signed PDF) and, for a record, the
+ * document checks (`signing.md`, "Verification"); writes the verification report as JSON
+ * (the shape of `hocba verify --format json`, without `file`). Never touches the network.
+ *
+ * `options_json` is NULL (defaults; no trust anchor, so no signature can pass) or a
+ * NUL-terminated UTF-8 JSON object with the CLI's long option names: `"trust"`,
+ * `"intermediates"` and `"crl"` (arrays of PEM texts, each one certificate/CRL or a bundle),
+ * `"at"` (`"now"`, `"claimed"` or an RFC 3339 time), `"revocation"` (`"require"`, `"prefer"`,
+ * `"off"`), `"seal"` (`"auto"`, `"required"`, `"optional"`), `"profile"` (`"auto"`,
+ * `"hocba"`, `"generic"`).
+ *
+ * On success returns `HOCBA_RESULT_OK` — whatever the verdict: read `"indication"` of the
+ * report — and stores a new buffer holding the report's JSON (UTF-8, not NUL-terminated) in
+ * `*report_json_out`; the caller owns it and frees it with `hocba_buffer_free`.
+ *
+ * On failure returns `HOCBA_RESULT_VERIFY_INPUT_ERROR` (not a PDF), `HOCBA_RESULT_VERIFY_INVALID_OPTIONS`,
+ * `HOCBA_RESULT_NULL_ARGUMENT` or `HOCBA_RESULT_INVALID_ARGUMENT`, leaves `*report_json_out`
+ * untouched and, if `error_out` is not NULL, stores in `*error_out` a new error (free it with
+ * `hocba_error_free`).
+ *
+ * Every input is borrowed for the duration of the call only. Thread safety: may be called from
+ * any number of threads at once.
+ *
+ * # Safety
+ * `pdf` is NULL or points to `pdf_len` readable bytes; `options_json` is NULL or a
+ * NUL-terminated string; `report_json_out` and `error_out` are NULL or point to writable
+ * pointers.
+ */
+hocba_result hocba_verify(const uint8_t *pdf,
+                          size_t pdf_len,
+                          const char *options_json,
+                          struct hocba_buffer **report_json_out,
+                          struct hocba_error **error_out);
 
 /**
  * The first byte of the buffer's contents, followed by a NUL byte at

@@ -30,6 +30,8 @@ mod render;
 
 mod sign;
 
+mod verify;
+
 mod buffer;
 
 mod error;
@@ -56,6 +58,7 @@ pub use sign::{
     hocba_sign, hocba_sign_complete, hocba_sign_prepare, hocba_signing_session,
     hocba_signing_session_digest, hocba_signing_session_free,
 };
+pub use verify::hocba_verify;
 
 use std::ffi::c_char;
 

@@ -79,7 +79,7 @@ impl hocba_report {
 
 /// The catalogue of finding codes as `hocba_codes_json` writes it.
 pub fn codes_json() -> String {
-    let list: Vec<Value> = hocba_core::rules::codes::ALL
+    let mut list: Vec<Value> = hocba_core::rules::codes::ALL
         .iter()
         .map(|c| {
             json!({
@@ -92,6 +92,9 @@ pub fn codes_json() -> String {
             })
         })
         .collect();
+    if let Value::Array(more) = hocba_core::pdf::verify::messages::to_json() {
+        list.extend(more);
+    }
     let mut json = serde_json::to_string_pretty(&list).unwrap_or_else(|_| "[]".to_owned());
     json.push('\n');
     json
@@ -399,7 +402,10 @@ mod tests {
         let value: Value = serde_json::from_str(&codes_json()).expect("JSON");
         let list = value.as_array().expect("an array");
         let all = hocba_core::rules::codes::ALL;
-        assert_eq!(list.len(), all.len());
+        assert_eq!(
+            list.len(),
+            all.len() + hocba_core::pdf::verify::messages::ALL.len()
+        );
         for (item, code) in list.iter().zip(all) {
             let keys: Vec<&str> = item
                 .as_object()

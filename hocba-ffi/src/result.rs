@@ -65,6 +65,12 @@ pub enum hocba_result {
     /// The signing options are not a JSON object of the documented keys and types (`role` and
     /// `time` are required).
     SignInvalidOptions = 405,
+    /// The input of `hocba_verify` is not a PDF (no `%PDF-` in its first 1,024 bytes) or is too
+    /// large. A bad signature is not an error: it is a report.
+    VerifyInputError = 500,
+    /// The verification options are not a JSON object of the documented keys and types, or a
+    /// certificate or CRL they carry cannot be read.
+    VerifyInvalidOptions = 501,
 }
 
 impl hocba_result {
@@ -86,6 +92,8 @@ impl hocba_result {
         hocba_result::KeyError,
         hocba_result::SignatureMismatch,
         hocba_result::SignInvalidOptions,
+        hocba_result::VerifyInputError,
+        hocba_result::VerifyInvalidOptions,
     ];
 
     /// The code with this number, if there is one.
@@ -141,6 +149,12 @@ impl hocba_result {
             }
             hocba_result::SignInvalidOptions => {
                 c"the signing options are invalid / các tùy chọn ký không hợp lệ"
+            }
+            hocba_result::VerifyInputError => {
+                c"the input is not a PDF that can be verified / dữ liệu đầu vào không phải tệp PDF kiểm tra được"
+            }
+            hocba_result::VerifyInvalidOptions => {
+                c"the verification options are invalid / các tùy chọn kiểm tra không hợp lệ"
             }
         }
     }

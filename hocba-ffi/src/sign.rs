@@ -132,7 +132,7 @@ fn request(options: Option<&CStr>) -> Result<SignRequest, hocba_error> {
 ///
 /// # Safety
 /// `data` is NULL or points to `len` readable bytes that stay unchanged for `'a`.
-unsafe fn bytes<'a>(data: *const u8, len: usize) -> Result<&'a [u8], hocba_error> {
+pub(crate) unsafe fn bytes<'a>(data: *const u8, len: usize) -> Result<&'a [u8], hocba_error> {
     if data.is_null() {
         return Err(hocba_error::from_result(hocba_result::NullArgument));
     }
@@ -147,7 +147,7 @@ unsafe fn bytes<'a>(data: *const u8, len: usize) -> Result<&'a [u8], hocba_error
 ///
 /// # Safety
 /// `s` is NULL or a NUL-terminated string that stays unchanged for `'a`.
-unsafe fn c_str<'a>(s: *const c_char) -> Option<&'a CStr> {
+pub(crate) unsafe fn c_str<'a>(s: *const c_char) -> Option<&'a CStr> {
     // SAFETY: per this function's contract.
     (!s.is_null()).then(|| unsafe { CStr::from_ptr(s) })
 }
@@ -169,7 +169,7 @@ unsafe fn fail(error: hocba_error, error_out: *mut *mut hocba_error) -> hocba_re
 ///
 /// # Safety
 /// `out` points to a writable pointer; `error_out` is NULL or points to a writable pointer.
-unsafe fn deliver(
+pub(crate) unsafe fn deliver(
     outcome: Result<Vec<u8>, hocba_error>,
     out: *mut *mut hocba_buffer,
     error_out: *mut *mut hocba_error,

@@ -383,6 +383,33 @@ fn test_sign_under_valgrind() {
     }
 }
 
+/// The arguments of `test_verify.c`: those of `test_sign.c`, the trust anchors and the CRLs.
+fn verify_args() -> Vec<PathBuf> {
+    let pki = crate_dir().join("../fixtures/pki");
+    let mut args = sign_args();
+    args.push(pki.join("trust/bundle.pem"));
+    args.push(pki.join("ca/all-crls.pem"));
+    args
+}
+
+#[test]
+fn test_verify_with_sanitizers() {
+    let exe = compile(&c_source("test_verify.c"), Build::Sanitized);
+    let mut command = sanitized(&exe);
+    command.args(verify_args());
+    let output = assert_success(command);
+    assert!(String::from_utf8_lossy(&output.stdout).contains("test_verify: all checks passed"));
+}
+
+#[test]
+fn test_verify_under_valgrind() {
+    let exe = compile(&c_source("test_verify.c"), Build::Plain);
+    if let Some(mut command) = valgrind() {
+        command.arg(&exe).args(verify_args());
+        assert_success(command);
+    }
+}
+
 /// The threads share a valid record (no finding) and one with a finding.
 #[test]
 fn test_threads_with_sanitizers() {
@@ -551,7 +578,7 @@ fn codes_json_matches_the_command_line() {
     let list: serde_json::Value = serde_json::from_slice(&by_c.stdout).expect("JSON");
     assert_eq!(
         list.as_array().map(Vec::len),
-        Some(hocba_core::rules::codes::ALL.len())
+        Some(hocba_core::rules::codes::ALL.len() + hocba_core::pdf::verify::messages::ALL.len())
     );
 }
 

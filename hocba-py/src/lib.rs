@@ -66,6 +66,15 @@ create_exception!(
      record with errors, an unusable key or certificate, a signature that does not verify)."
 );
 
+create_exception!(
+    hocba,
+    VerificationError,
+    HocbaError,
+    "Lỗi kiểm tra — the input of a verification cannot be used at all (not a PDF, an unreadable\n\
+     certificate or CRL, a bad option). A bad signature is never an exception: it is a\n\
+     ``VerificationReport`` whose ``indication`` is not ``TOTAL_PASSED``."
+);
+
 /// A signing error as a `SigningError` (no position: ``line``, ``column``, ``offset`` are
 /// ``None``).
 fn sign_err(py: Python<'_>, err: &hocba_core::pdf::sign::SignError) -> PyErr {
@@ -1120,6 +1129,272 @@ fn complete_signature<'py>(
     Ok(PyBytes::new(py, &signed))
 }
 
+/// The verification report of a signed document (``signing.md``): the overall ``indication``
+/// (``TOTAL_PASSED``, ``TOTAL_FAILED`` or ``INDETERMINATE``) and ``sub_indication``, one entry
+/// per signature, and the document checks.
+///
+/// Immutable and picklable. ``to_dict()`` has exactly the keys of ``hocba verify --format json``
+/// (without ``file``); the attributes are conveniences on top of it.
+#[pyclass(frozen, module = "hocba")]
+#[derive(Debug)]
+pub struct VerificationReport {
+    inner: hocba_core::pdf::verify::VerificationReport,
+}
+
+fn verification_error(en: impl std::fmt::Display, vi: impl std::fmt::Display) -> PyErr {
+    let err = VerificationError::new_err(en.to_string());
+    Python::attach(|py| {
+        let v = err.value(py);
+        let _ = v.setattr("message", en.to_string());
+        let _ = v.setattr("message_vi", vi.to_string());
+        for k in ["line", "column", "offset"] {
+            let _ = v.setattr(k, py.None());
+        }
+    });
+    err
+}
+
+#[pymethods]
+impl VerificationReport {
+    /// ``TOTAL_PASSED``, ``TOTAL_FAILED`` or ``INDETERMINATE``: the worst of the signatures'
+    /// and the document's.
+    #[getter]
+    fn indication(&self) -> &'static str {
+        self.inner.indication.as_str()
+    }
+
+    /// The sub-indication (``HASH_FAILURE``, ``MODIFIED_AFTER_SIGNING``, …), ``None`` when
+    /// the document passed.
+    #[getter]
+    fn sub_indication(&self) -> Option<String> {
+        self.inner
+            .sub_indication
+            .and_then(|s| serde_json::to_value(s).ok())
+            .and_then(|v| v.as_str().map(str::to_owned))
+    }
+
+    /// Whether the overall indication is ``TOTAL_PASSED``.
+    #[getter]
+    fn passed(&self) -> bool {
+        self.inner.passed()
+    }
+
+    /// The validation time (RFC 3339, UTC).
+    #[getter]
+    fn validation_time(&self) -> &str {
+        &self.inner.validation_time
+    }
+
+    /// One dict per signature (and document timestamp), in revision order (keys of
+    /// ``signing.md``: ``field``, ``role``, ``indication``, ``signer``, ``chain``, …).
+    #[getter]
+    fn signatures<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(
+            py,
+            &serde_json::to_value(&self.inner.signatures).unwrap_or(Value::Null),
+        )
+    }
+
+    /// The document checks (``profile``, ``roles``, ``embeddedXml``, ``validation``, …).
+    #[getter]
+    fn document<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(
+            py,
+            &serde_json::to_value(&self.inner.document).unwrap_or(Value::Null),
+        )
+    }
+
+    /// The report as a dict, exactly the CLI's JSON (without ``file``).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        object_to_py(py, serde_json::to_value(&self.inner).unwrap_or(Value::Null))
+    }
+
+    /// The report as JSON text (the CLI's ``--format json``, without ``file``).
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// The report for people: Vietnamese, or English with ``english=True``.
+    #[pyo3(signature = (english = false))]
+    fn to_text(&self, english: bool) -> String {
+        hocba_core::pdf::verify::to_text(&self.inner, english)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "VerificationReport(indication={:?}, sub_indication={:?}, signatures={})",
+            self.inner.indication.as_str(),
+            self.sub_indication(),
+            self.inner.signatures.len()
+        )
+    }
+
+    /// Rebuilds a report from its JSON (used by pickling).
+    #[classmethod]
+    fn _from_json(_cls: &Bound<'_, PyType>, text: &str) -> PyResult<Self> {
+        serde_json::from_str(text)
+            .map(|inner| VerificationReport { inner })
+            .map_err(|e| PyValueError::new_err(format!("not a verification report: {e}")))
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let cls = slf.get_type().getattr("_from_json")?;
+        Ok((cls, (slf.get().inner.to_json(),)))
+    }
+}
+
+/// Bytes, or a sequence of bytes, as a list of byte strings.
+fn byte_items(obj: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Vec<Vec<u8>>> {
+    let Some(obj) = obj else {
+        return Ok(Vec::new());
+    };
+    if obj.is_none() {
+        return Ok(Vec::new());
+    }
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(vec![b.as_bytes().to_vec()]);
+    }
+    if obj.is_instance_of::<PyString>() {
+        return Ok(vec![obj.extract::<String>()?.into_bytes()]);
+    }
+    let mut out = Vec::new();
+    for item in obj.try_iter().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "{what}: give bytes (PEM or DER) or a sequence of bytes"
+        ))
+    })? {
+        let item = item?;
+        if let Ok(b) = item.cast::<PyBytes>() {
+            out.push(b.as_bytes().to_vec());
+        } else if item.is_instance_of::<PyString>() {
+            out.push(item.extract::<String>()?.into_bytes());
+        } else {
+            return Err(PyTypeError::new_err(format!(
+                "{what}: every item must be bytes (PEM or DER)"
+            )));
+        }
+    }
+    Ok(out)
+}
+
+/// Verifies every signature of a signed record (or of any signed PDF) and returns the
+/// verification report; see ``_hocba.pyi`` for the arguments.
+#[pyfunction]
+#[pyo3(signature = (pdf, *, trust, intermediates = None, crls = None, at = None, revocation = "require", seal = "auto", profile = "auto"))]
+#[allow(clippy::too_many_arguments)]
+fn verify_pdf(
+    py: Python<'_>,
+    pdf: &[u8],
+    trust: &Bound<'_, PyAny>,
+    intermediates: Option<&Bound<'_, PyAny>>,
+    crls: Option<&Bound<'_, PyAny>>,
+    at: Option<&Bound<'_, PyAny>>,
+    revocation: &str,
+    seal: &str,
+    profile: &str,
+) -> PyResult<VerificationReport> {
+    use hocba_core::pdf::verify::{
+        parse_rfc3339, At, ProfilePolicy, RevocationPolicy, SealPolicy, VerifyOptions,
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    let mut options = VerifyOptions::new(now);
+    let load_certs =
+        |items: Vec<Vec<u8>>, what: &str| -> PyResult<Vec<hocba_core::pki::Certificate>> {
+            let mut out = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                match hocba_core::pki::load_certificates(item) {
+                    Ok(c) => out.extend(c),
+                    Err(e) => {
+                        return Err(verification_error(
+                            format!("{what}[{i}]: {}", e.message()),
+                            format!("{what}[{i}]: {}", e.message_vi()),
+                        ))
+                    }
+                }
+            }
+            Ok(out)
+        };
+    options.trust = load_certs(byte_items(Some(trust), "trust")?, "trust")?;
+    options.intermediates =
+        load_certs(byte_items(intermediates, "intermediates")?, "intermediates")?;
+    for (i, item) in byte_items(crls, "crls")?.iter().enumerate() {
+        match hocba_core::pki::load_crls(item) {
+            Ok(c) => options.crls.extend(c),
+            Err(e) => {
+                return Err(verification_error(
+                    format!("crls[{i}]: {}", e.message()),
+                    format!("crls[{i}]: {}", e.message_vi()),
+                ))
+            }
+        }
+    }
+    options.at = match at {
+        None => At::Now,
+        Some(a) if a.is_none() => At::Now,
+        Some(a) => {
+            if let Ok(s) = a.extract::<String>() {
+                match s.as_str() {
+                    "claimed" => At::Claimed,
+                    "now" => At::Now,
+                    t => At::Time(parse_rfc3339(t).ok_or_else(|| {
+                        PyValueError::new_err(format!(
+                            "at={t:?}: give None, a timezone-aware datetime, \"claimed\" or an RFC 3339 time"
+                        ))
+                    })?),
+                }
+            } else if a.hasattr("timestamp")? && a.hasattr("tzinfo")? {
+                if a.getattr("tzinfo")?.is_none() {
+                    return Err(PyValueError::new_err(
+                        "at: a naive datetime is ambiguous; give a timezone-aware datetime",
+                    ));
+                }
+                let t: f64 = a.call_method0("timestamp")?.extract()?;
+                At::Time(t.floor() as i64)
+            } else {
+                return Err(PyTypeError::new_err(
+                    "at: give None, a timezone-aware datetime, \"claimed\" or an RFC 3339 string",
+                ));
+            }
+        }
+    };
+    options.revocation = match revocation {
+        "require" => RevocationPolicy::Require,
+        "prefer" => RevocationPolicy::Prefer,
+        "off" => RevocationPolicy::Off,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "revocation={other:?}: give \"require\", \"prefer\" or \"off\""
+            )))
+        }
+    };
+    options.seal = match seal {
+        "auto" => SealPolicy::Auto,
+        "required" => SealPolicy::Required,
+        "optional" => SealPolicy::Optional,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "seal={other:?}: give \"auto\", \"required\" or \"optional\""
+            )))
+        }
+    };
+    options.profile = match profile {
+        "auto" => ProfilePolicy::Auto,
+        "hocba" => ProfilePolicy::Hocba,
+        "generic" => ProfilePolicy::Generic,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "profile={other:?}: give \"auto\", \"hocba\" or \"generic\""
+            )))
+        }
+    };
+    let report = py
+        .detach(|| hocba_core::pdf::verify::verify(pdf, &options))
+        .map_err(|e| verification_error(e.message(), e.message_vi()))?;
+    Ok(VerificationReport { inner: report })
+}
+
 /// The JSON Schema (draft 2020-12) of record format v1.
 #[pyfunction]
 fn json_schema() -> String {
@@ -1138,8 +1413,9 @@ mod _hocba {
     #[pymodule_export]
     use super::{
         codes, complete_signature, derive_result, extract_xml, json_schema, prepare_signature,
-        render_pdf, sign_pdf, validate, xsd, ExtractError, Finding, HocbaError, ParseError,
-        PreparedSignature, Record, RenderError, Report, SigningError, YearSummary,
+        render_pdf, sign_pdf, validate, verify_pdf, xsd, ExtractError, Finding, HocbaError,
+        ParseError, PreparedSignature, Record, RenderError, Report, SigningError,
+        VerificationError, VerificationReport, YearSummary,
     };
 
     use pyo3::prelude::*;

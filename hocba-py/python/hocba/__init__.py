@@ -25,12 +25,20 @@ a key that never leaves a token or a remote signing service::
     prepared = hocba.prepare_signature(signed, role="HT", chain_pem=ht_chain, time=...)
     signed = hocba.complete_signature(prepared, signature=token.sign(prepared.digest))
 
+Verify a signed record (or any signed PDF) with the trust anchors, intermediates and CRLs you
+give (PEM or DER bytes; nothing is fetched)::
+
+    report = hocba.verify_pdf(signed, trust=[root_pem], crls=[crl_pem])
+    print(report.indication, report.sub_indication)   # TOTAL_PASSED None
+    print(report.to_text())                            # Vietnamese; to_text(english=True)
+
 A report's ``to_dict()`` is the CLI's ``--format json`` report (without ``file``); ``codes()``
 lists every finding code with its severity, clause and message templates.
 
 Operational errors raise ``HocbaError`` (an input that cannot be read: ``ParseError``; a document
 that cannot be rendered: ``RenderError``; a PDF without a readable record: ``ExtractError``; a document that cannot be signed:
-``SigningError``), with the
+``SigningError``; unusable input of a verification: ``VerificationError`` — a bad signature is
+a report, not an exception), with the
 message in English (``message``) and Vietnamese (``message_vi``) and, when known, the ``line``,
 ``column`` and byte ``offset`` of the problem.
 """
@@ -45,6 +53,8 @@ from hocba._hocba import (
     RenderError,
     Report,
     SigningError,
+    VerificationError,
+    VerificationReport,
     YearSummary,
     __version__,
     codes,
@@ -56,6 +66,7 @@ from hocba._hocba import (
     render_pdf,
     sign_pdf,
     validate,
+    verify_pdf,
     xsd,
 )
 
@@ -69,6 +80,8 @@ __all__ = [
     "RenderError",
     "Report",
     "SigningError",
+    "VerificationError",
+    "VerificationReport",
     "YearSummary",
     "__version__",
     "codes",
@@ -80,5 +93,6 @@ __all__ = [
     "render_pdf",
     "sign_pdf",
     "validate",
+    "verify_pdf",
     "xsd",
 ]

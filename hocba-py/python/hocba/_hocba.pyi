@@ -13,6 +13,8 @@ __all__ = [
     "RenderError",
     "Report",
     "SigningError",
+    "VerificationError",
+    "VerificationReport",
     "YearSummary",
     "__version__",
     "codes",
@@ -24,6 +26,7 @@ __all__ = [
     "render_pdf",
     "sign_pdf",
     "validate",
+    "verify_pdf",
     "xsd",
 ]
 
@@ -95,6 +98,94 @@ class ExtractError(HocbaError):
 class SigningError(HocbaError):
     """Lỗi ký số — a document cannot be signed (out of order, already signed, no such field, a
     record with errors, an unusable key or certificate, a signature that does not verify)."""
+
+class VerificationError(HocbaError):
+    """Lỗi kiểm tra — the input of a verification cannot be used at all (not a PDF, an unreadable
+    certificate or CRL). A bad signature is never an exception: it is a ``VerificationReport``."""
+
+_Indication = Literal["TOTAL_PASSED", "TOTAL_FAILED", "INDETERMINATE"]
+"""The ETSI EN 319 102-1 main indication."""
+
+_SubIndication = Literal[
+    "FORMAT_FAILURE",
+    "HASH_FAILURE",
+    "SIG_CRYPTO_FAILURE",
+    "MODIFIED_AFTER_SIGNING",
+    "REVOKED",
+    "NOT_YET_VALID",
+    "OUT_OF_BOUNDS_NO_POE",
+    "NO_CERTIFICATE_CHAIN_FOUND",
+    "CHAIN_CONSTRAINTS_FAILURE",
+    "CRYPTO_CONSTRAINTS_FAILURE",
+    "TRY_LATER",
+    "UNSUPPORTED_STRUCTURE",
+    "SIG_CONSTRAINTS_FAILURE",
+    "SIGNED_DATA_NOT_FOUND",
+]
+"""The sub-indications of ``signing.md`` ("Indications"), in the order of its table."""
+
+@final
+class VerificationReport:
+    """Báo cáo kiểm tra chữ ký — the verification report of ``signing.md``.
+
+    Immutable and picklable; ``to_dict()`` has exactly the keys of ``hocba verify --format json``
+    (without ``file``).
+    """
+
+    @property
+    def indication(self) -> _Indication:
+        """The worst of the signatures' and the document's indications."""
+    @property
+    def sub_indication(self) -> Optional[_SubIndication]:
+        """Why it did not pass; ``None`` when it passed."""
+    @property
+    def passed(self) -> bool:
+        """Whether ``indication`` is ``TOTAL_PASSED``."""
+    @property
+    def validation_time(self) -> str:
+        """The validation time, RFC 3339 UTC."""
+    @property
+    def signatures(self) -> list[dict[str, Any]]:
+        """One dict per signature, in revision order (keys of ``signing.md``)."""
+    @property
+    def document(self) -> dict[str, Any]:
+        """The document checks: ``profile``, ``indication``, ``roles``, ``validation``, …"""
+    def to_dict(self) -> dict[str, Any]:
+        """The report as the CLI's JSON object (without ``file``)."""
+    def to_json(self) -> str:
+        """The report as JSON text."""
+    def to_text(self, english: bool = False) -> str:
+        """The report for people: Vietnamese by default."""
+
+_Certs = Union[bytes, str, list[bytes], tuple[bytes, ...]]
+
+def verify_pdf(
+    pdf: bytes,
+    *,
+    trust: _Certs,
+    intermediates: Optional[_Certs] = None,
+    crls: Optional[_Certs] = None,
+    at: Union[None, str, Any] = None,
+    revocation: Literal["require", "prefer", "off"] = "require",
+    seal: Literal["auto", "required", "optional"] = "auto",
+    profile: Literal["auto", "hocba", "generic"] = "auto",
+) -> VerificationReport:
+    """Verifies every signature of a signed record (or any signed PDF) and returns the report.
+
+    ``trust`` are the trust anchors, ``intermediates`` extra CA certificates (many Vietnamese
+    files embed only the signer's), ``crls`` revocation lists: each bytes (PEM, a PEM bundle or
+    DER) or a sequence of them. ``at`` is the time certificates are judged at: ``None`` (now), a
+    timezone-aware ``datetime``, an RFC 3339 string, or ``"claimed"`` (each signature's claimed
+    time, on your responsibility). ``revocation="require"`` gives no ``TOTAL_PASSED`` without a
+    revocation check (Circular 15/2025/TT-BKHCN). Nothing is fetched from the network.
+
+    Raises ``VerificationError`` only for unusable input (not a PDF, an unreadable certificate);
+    a bad signature is a report. The GIL is released while verifying::
+
+        report = hocba.verify_pdf(signed, trust=[root], crls=[crl])
+        if not report.passed:
+            print(report.to_text())
+    """
 
 _Seal = Literal["auto", "yes", "no"]
 """The seal field ``DAU``: ``"auto"`` for public schools (``truong.loaiHinh`` 1), or always/never."""
