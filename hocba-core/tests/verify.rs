@@ -445,15 +445,19 @@ fn not_a_pdf_is_an_error() {
 // ---------------------------------------------------------------------------------------------
 // Bytes and structure.
 
-#[test]
-fn byte_changed_inside_signed_range_is_hash_failure() {
+/// One bit flipped inside the first page's content stream data (structure intact).
+fn byte_changed() -> Vec<u8> {
     let mut pdf = docs().ghd.clone();
-    // A byte inside the first page's content stream data (structure intact).
     let (_, contents) = first_page(&pdf);
     let (_, text) = object_text(&pdf, contents);
     let at = memchr::memmem::find(&pdf, &text).expect("object text") + text.len() - 30;
     pdf[at] ^= 0x01;
-    let r = run(&pdf, &options());
+    pdf
+}
+
+#[test]
+fn byte_changed_inside_signed_range_is_hash_failure() {
+    let r = run(&byte_changed(), &options());
     for i in 0..3 {
         assert_sig(
             &r,
@@ -465,11 +469,15 @@ fn byte_changed_inside_signed_range_is_hash_failure() {
     assert!(codes(&r).contains(&"digest_mismatch".to_owned()));
 }
 
-#[test]
-fn garbage_after_eof_is_modified_after_signing() {
+fn garbage_after_eof() -> Vec<u8> {
     let mut pdf = docs().ghd.clone();
     pdf.extend_from_slice(b"% appended\n");
-    let r = run(&pdf, &options());
+    pdf
+}
+
+#[test]
+fn garbage_after_eof_is_modified_after_signing() {
+    let r = run(&garbage_after_eof(), &options());
     assert_overall(
         &r,
         Indication::TotalFailed,
@@ -502,6 +510,15 @@ fn last_byte_range(pdf: &[u8]) -> Vec<u8> {
     let at = memchr::memmem::rfind(pdf, b"/ByteRange [").expect("byte range");
     let end = at + pdf[at..].iter().position(|b| *b == b']').expect("]") + 1;
     pdf[at..end].to_vec()
+}
+
+/// The GVCN signature's `/ByteRange` key renamed in place (universal signature forgery).
+fn byte_range_missing() -> Vec<u8> {
+    let pdf = &docs().g;
+    let br = last_byte_range(pdf);
+    let mut v = br.clone();
+    v[1..10].copy_from_slice(b"ByteRangX");
+    in_place(pdf, &br, &v)
 }
 
 #[test]
@@ -564,11 +581,10 @@ fn universal_forgery_variants_are_format_failures() {
     }
 }
 
-#[test]
-fn signature_wrapping_is_a_format_failure() {
-    // The signature dictionary is redefined after signing with a /ByteRange whose second range
-    // is a copy of the originally signed tail placed further on: the digest still matches the
-    // signed bytes, but the gap is no longer the dictionary's /Contents.
+/// The signature dictionary redefined after signing with a /ByteRange whose second range is a
+/// copy of the originally signed tail placed further on: the digest still matches the signed
+/// bytes, but the gap is no longer the dictionary's /Contents.
+fn signature_wrapping() -> Vec<u8> {
     let pdf = &docs().g;
     let sig_num = objects_of_type(pdf, b"Sig")[0];
     let (_, text) = object_text(pdf, sig_num);
@@ -582,12 +598,6 @@ fn signature_wrapping_is_a_format_failure() {
     let tail = pdf[c..c + d].to_vec();
     // Place the copied tail inside a stream object of the update; compute where it lands.
     let filler_num = next_num(pdf);
-    let mut probe = append_update(
-        pdf,
-        &[(filler_num, b"<< /Length 0 >>\nstream\n\nendstream".to_vec())],
-        "",
-    );
-    let _ = &mut probe;
     let prefix_len = pdf.len() + format!("{filler_num} 0 obj\n<< /Length {} >>\nstream\n", d).len();
     let new_br = format!("/ByteRange [0 {b} {prefix_len} {d}]");
     let mut new_body =
@@ -596,15 +606,19 @@ fn signature_wrapping_is_a_format_failure() {
     let mut stream = format!("<< /Length {d} >>\nstream\n").into_bytes();
     stream.extend_from_slice(&tail);
     stream.extend_from_slice(b"\nendstream");
-    let attacked = append_update(
+    append_update(
         pdf,
         &[
             (filler_num, stream[..].to_vec()),
             (sig_num, new_body.into_bytes()),
         ],
         "",
-    );
-    let r = run(&attacked, &options());
+    )
+}
+
+#[test]
+fn signature_wrapping_is_a_format_failure() {
+    let r = run(&signature_wrapping(), &options());
     assert_sig(
         &r,
         0,
@@ -618,10 +632,13 @@ fn signature_wrapping_is_a_format_failure() {
     );
 }
 
+fn encrypted() -> Vec<u8> {
+    append_update(&docs().g, &[], "/Encrypt << /Filter /Standard /V 1 /R 2 >>")
+}
+
 #[test]
 fn encrypted_file_is_unsupported_structure() {
-    let pdf = append_update(&docs().g, &[], "/Encrypt << /Filter /Standard /V 1 /R 2 >>");
-    let r = run(&pdf, &options());
+    let r = run(&encrypted(), &options());
     assert_overall(
         &r,
         Indication::Indeterminate,
@@ -654,8 +671,7 @@ fn assert_modified(pdf: &[u8], kind: &str) -> VerificationReport {
     r
 }
 
-#[test]
-fn update_changing_page_content() {
+fn page_content_changed() -> Vec<u8> {
     let pdf = &docs().gh;
     let (_, contents) = first_page(pdf);
     let content = b"q 1 0 0 rg 100 100 200 50 re f Q";
@@ -665,8 +681,12 @@ fn update_changing_page_content() {
         b"\nendstream",
     ]
     .concat();
-    let attacked = append_update(pdf, &[(contents, body)], "");
-    let r = assert_modified(&attacked, "page content");
+    append_update(pdf, &[(contents, body)], "")
+}
+
+#[test]
+fn update_changing_page_content() {
+    let r = assert_modified(&page_content_changed(), "page content");
     assert_sig(
         &r,
         1,
@@ -675,19 +695,22 @@ fn update_changing_page_content() {
     );
 }
 
-#[test]
-fn update_changing_a_font() {
+fn font_changed() -> Vec<u8> {
     let pdf = &docs().g;
     let font = objects_of_type(pdf, b"Font")[0];
     let (_, text) = object_text(pdf, font);
     let mut b = body(&text);
     let at = b.windows(2).rposition(|w| w == b">>").expect(">>");
     b.splice(at..at, b" /Hocba_Test 1 ".iter().copied());
-    assert_modified(&append_update(pdf, &[(font, b)], ""), "font");
+    append_update(pdf, &[(font, b)], "")
 }
 
 #[test]
-fn update_adding_an_annotation() {
+fn update_changing_a_font() {
+    assert_modified(&font_changed(), "font");
+}
+
+fn annotation_added() -> Vec<u8> {
     let pdf = &docs().g;
     let (page, _) = first_page(pdf);
     let (_, text) = object_text(pdf, page);
@@ -703,10 +726,12 @@ fn update_adding_an_annotation() {
     };
     let note =
         b"<< /Type /Annot /Subtype /Text /Rect [10 10 30 30] /Contents (sua diem) >>".to_vec();
-    let r = assert_modified(
-        &append_update(pdf, &[(page, b.into_bytes()), (annot, note)], ""),
-        "page",
-    );
+    append_update(pdf, &[(page, b.into_bytes()), (annot, note)], "")
+}
+
+#[test]
+fn update_adding_an_annotation() {
+    let r = assert_modified(&annotation_added(), "page");
     assert!(
         r.signatures[0]
             .changed_objects
@@ -717,8 +742,7 @@ fn update_adding_an_annotation() {
     );
 }
 
-#[test]
-fn update_changing_the_embedded_xml() {
+fn xml_changed() -> Vec<u8> {
     let pdf = &docs().gh;
     let file = objects_of_type(pdf, b"EmbeddedFile")[0];
     let xml = hocba_core::pdf::extract_xml(pdf).expect("xml");
@@ -736,7 +760,12 @@ fn update_changing_the_embedded_xml() {
         b"\nendstream",
     ]
     .concat();
-    let r = assert_modified(&append_update(pdf, &[(file, b)], ""), "embedded file");
+    append_update(pdf, &[(file, b)], "")
+}
+
+#[test]
+fn update_changing_the_embedded_xml() {
+    let r = assert_modified(&xml_changed(), "embedded file");
     assert!(
         codes(&r).contains(&"xml_changed".to_owned()),
         "{}",
@@ -745,11 +774,9 @@ fn update_changing_the_embedded_xml() {
     assert_eq!(r.document.indication, Indication::TotalFailed);
 }
 
-#[test]
-fn update_adding_a_page() {
+fn page_added() -> Vec<u8> {
     let pdf = &docs().g;
     let pages = objects_of_type(pdf, b"Pages")[0];
-    let (page, _) = first_page(pdf);
     let (_, text) = object_text(pdf, pages);
     let new_page = next_num(pdf);
     let b = String::from_utf8_lossy(&body(&text)).into_owned();
@@ -768,15 +795,16 @@ fn update_adding_a_page() {
     let kids = kids + nb[kids..].find('[').expect("[") + 1;
     nb.insert_str(kids, &format!("{new_page} 0 R "));
     let page_body = format!("<< /Type /Page /Parent {pages} 0 R /MediaBox [0 0 595 842] >>");
-    let _ = page;
-    let r = assert_modified(
-        &append_update(
-            pdf,
-            &[(pages, nb.into_bytes()), (new_page, page_body.into_bytes())],
-            "",
-        ),
-        "page tree",
-    );
+    append_update(
+        pdf,
+        &[(pages, nb.into_bytes()), (new_page, page_body.into_bytes())],
+        "",
+    )
+}
+
+#[test]
+fn update_adding_a_page() {
+    let r = assert_modified(&page_added(), "page tree");
     assert!(
         r.signatures[0]
             .changed_objects
@@ -787,10 +815,9 @@ fn update_adding_a_page() {
     );
 }
 
-#[test]
-fn shadow_object_filling_a_dangling_reference_is_caught() {
-    // An update defines an object number that the signed revision never defined, and points an
-    // existing page at it: a new object reachable outside the whitelist.
+/// An update defines an object number that the signed revision never defined, and points an
+/// existing page at it: a new object reachable outside the whitelist.
+fn shadow_object() -> (Vec<u8>, u32) {
     let pdf = &docs().g;
     let (page, _) = first_page(pdf);
     let (_, text) = object_text(pdf, page);
@@ -800,14 +827,18 @@ fn shadow_object_filling_a_dangling_reference_is_caught() {
         &format!("<< /PieceInfo {shadow} 0 R"),
         1,
     );
-    let r = assert_modified(
-        &append_update(
-            pdf,
-            &[(page, b.into_bytes()), (shadow, b"<< /X 1 >>".to_vec())],
-            "",
-        ),
-        "page",
+    let out = append_update(
+        pdf,
+        &[(page, b.into_bytes()), (shadow, b"<< /X 1 >>".to_vec())],
+        "",
     );
+    (out, shadow)
+}
+
+#[test]
+fn shadow_object_filling_a_dangling_reference_is_caught() {
+    let (pdf, shadow) = shadow_object();
+    let r = assert_modified(&pdf, "page");
     assert!(
         r.signatures[0]
             .changed_objects
@@ -818,10 +849,9 @@ fn shadow_object_filling_a_dangling_reference_is_caught() {
     );
 }
 
-#[test]
-fn unreachable_signature_is_a_format_failure() {
-    // The GVCN field's value is removed after signing: the signature dictionary is no longer
-    // reachable from the form.
+/// The GVCN field's value removed after signing: the signature dictionary is no longer
+/// reachable from the form.
+fn unreachable_signature() -> Vec<u8> {
     let pdf = &docs().g;
     let field = with_resolver(pdf, |r, last| {
         let catalog = r.catalog(last).expect("catalog");
@@ -852,10 +882,12 @@ fn unreachable_signature_is_a_format_failure() {
     let v = b.find("/V ").expect("/V");
     let v_end = v + 3 + b[v + 3..].find('R').expect("R") + 1;
     let nb = format!("{}{}", &b[..v], &b[v_end..]);
-    let r = run(
-        &append_update(pdf, &[(field, nb.into_bytes())], ""),
-        &options(),
-    );
+    append_update(pdf, &[(field, nb.into_bytes())], "")
+}
+
+#[test]
+fn unreachable_signature_is_a_format_failure() {
+    let r = run(&unreachable_signature(), &options());
     let s = r
         .signatures
         .iter()
@@ -872,8 +904,7 @@ fn unreachable_signature_is_a_format_failure() {
 // ---------------------------------------------------------------------------------------------
 // CMS.
 
-#[test]
-fn two_signer_infos_is_a_format_failure() {
+fn two_signer_infos() -> Vec<u8> {
     let pdf = &docs().g;
     let cms = edit_signed_data(&last_cms(pdf), |f| {
         let last = f.len() - 1;
@@ -882,7 +913,12 @@ fn two_signer_infos_is_a_format_failure() {
         let doubled = tlv(0x31, &[infos[0].clone(), infos[0].clone()].concat());
         f[last] = doubled;
     });
-    let r = run(&replace_cms(pdf, &cms), &options());
+    replace_cms(pdf, &cms)
+}
+
+#[test]
+fn two_signer_infos_is_a_format_failure() {
+    let r = run(&two_signer_infos(), &options());
     assert_sig(
         &r,
         0,
@@ -892,8 +928,7 @@ fn two_signer_infos_is_a_format_failure() {
     assert!(codes(&r).contains(&"cms_signer_count".to_owned()));
 }
 
-#[test]
-fn econtent_present_is_a_format_failure() {
+fn econtent_present() -> Vec<u8> {
     let pdf = &docs().g;
     let cms = edit_signed_data(&last_cms(pdf), |f| {
         let eci = children(&value(&f[2]));
@@ -903,7 +938,12 @@ fn econtent_present_is_a_format_failure() {
         );
         f[2] = with;
     });
-    let r = run(&replace_cms(pdf, &cms), &options());
+    replace_cms(pdf, &cms)
+}
+
+#[test]
+fn econtent_present_is_a_format_failure() {
+    let r = run(&econtent_present(), &options());
     assert_sig(
         &r,
         0,
@@ -913,7 +953,7 @@ fn econtent_present_is_a_format_failure() {
     assert!(codes(&r).contains(&"cms_econtent".to_owned()));
 }
 
-/// Replaces the signer info's `index`-th field via `f`.
+/// Edits the fields of the (first) SignerInfo of the last signature with `f`.
 fn edit_signer_info(pdf: &[u8], f: impl FnOnce(&mut Vec<Vec<u8>>)) -> Vec<u8> {
     let cms = edit_signed_data(&last_cms(pdf), |fields| {
         let last = fields.len() - 1;
@@ -925,10 +965,8 @@ fn edit_signer_info(pdf: &[u8], f: impl FnOnce(&mut Vec<Vec<u8>>)) -> Vec<u8> {
     replace_cms(pdf, &cms)
 }
 
-#[test]
-fn wrong_message_digest_is_hash_failure() {
-    let pdf = &docs().g;
-    let attacked = edit_signer_info(pdf, |si| {
+fn wrong_message_digest() -> Vec<u8> {
+    edit_signer_info(&docs().g, |si| {
         // signedAttrs is the [0] element (tag 0xA0): flip the last byte of the messageDigest.
         let i = si.iter().position(|x| x[0] == 0xA0).expect("signed attrs");
         let attrs = children(&value(&si[i]));
@@ -949,8 +987,12 @@ fn wrong_message_digest_is_hash_failure() {
             })
             .collect();
         si[i] = tlv(0xA0, &new.concat());
-    });
-    let r = run(&attacked, &options());
+    })
+}
+
+#[test]
+fn wrong_message_digest_is_hash_failure() {
+    let r = run(&wrong_message_digest(), &options());
     assert_sig(
         &r,
         0,
@@ -959,16 +1001,18 @@ fn wrong_message_digest_is_hash_failure() {
     );
 }
 
-#[test]
-fn wrong_signature_value_is_sig_crypto_failure() {
-    let pdf = &docs().g;
-    let attacked = edit_signer_info(pdf, |si| {
+fn wrong_signature_value() -> Vec<u8> {
+    edit_signer_info(&docs().g, |si| {
         let i = si.iter().rposition(|x| x[0] == 0x04).expect("signature");
         let mut v = value(&si[i]);
         v[10] ^= 0x55;
         si[i] = tlv(0x04, &v);
-    });
-    let r = run(&attacked, &options());
+    })
+}
+
+#[test]
+fn wrong_signature_value_is_sig_crypto_failure() {
+    let r = run(&wrong_signature_value(), &options());
     assert_sig(
         &r,
         0,
@@ -1236,4 +1280,242 @@ fn text_form_in_both_languages() {
     let en = hocba_core::pdf::verify::to_text(&r, true);
     assert!(vi.contains("HỢP LỆ") && vi.contains("GVCN"), "{vi}");
     assert!(en.contains("VALID") && en.contains("Signatures"), "{en}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Committed fixtures: the documents above, written to fixtures/pdf/verify/ (HOCBA_UPDATE_GOLDEN=1
+// rewrites them) with expected.json — the verdicts declared here, not the engine's output — for
+// the pyHanko comparison (hocba-py/tests/test_verify.py) and the robustness runs. Three full
+// reports are kept as golden files.
+
+struct Case {
+    name: &'static str,
+    pdf: Vec<u8>,
+    /// The overall verdict with the default options (anchors, CRLs, 2026-11-28).
+    overall: (Indication, Option<SubIndication>),
+    /// Each signature's verdict, in revision order.
+    signatures: Vec<(Indication, Option<SubIndication>)>,
+}
+
+const P: (Indication, Option<SubIndication>) = (Indication::TotalPassed, None);
+
+fn f(sub: SubIndication) -> (Indication, Option<SubIndication>) {
+    (sub.indication(), Some(sub))
+}
+
+fn cases() -> Vec<Case> {
+    use SubIndication::*;
+    let d = docs();
+    let case = |name, pdf, overall, signatures| Case {
+        name,
+        pdf,
+        overall,
+        signatures,
+    };
+    let mut v = vec![
+        case("valid-gvcn-ht-dau", d.ghd.clone(), P, vec![P, P, P]),
+        case(
+            "valid-gvcn-ht-no-seal",
+            d.gh.clone(),
+            f(SigConstraintsFailure),
+            vec![P, P],
+        ),
+        case("missing-ht", d.g.clone(), f(SigConstraintsFailure), vec![P]),
+        case(
+            "unsigned",
+            d.unsigned.clone(),
+            f(SignedDataNotFound),
+            vec![],
+        ),
+        case(
+            "byte-changed",
+            byte_changed(),
+            f(HashFailure),
+            vec![f(HashFailure); 3],
+        ),
+        case(
+            "garbage-after-eof",
+            garbage_after_eof(),
+            f(ModifiedAfterSigning),
+            vec![f(ModifiedAfterSigning); 3],
+        ),
+        case(
+            "byte-range-missing",
+            byte_range_missing(),
+            f(FormatFailure),
+            vec![f(FormatFailure)],
+        ),
+        case(
+            "signature-wrapping",
+            signature_wrapping(),
+            f(FormatFailure),
+            vec![f(FormatFailure)],
+        ),
+        case("encrypted", encrypted(), f(UnsupportedStructure), vec![]),
+        case(
+            "page-content-changed",
+            page_content_changed(),
+            f(ModifiedAfterSigning),
+            vec![f(ModifiedAfterSigning); 2],
+        ),
+        case(
+            "font-changed",
+            font_changed(),
+            f(ModifiedAfterSigning),
+            vec![f(ModifiedAfterSigning)],
+        ),
+        case(
+            "annotation-added",
+            annotation_added(),
+            f(ModifiedAfterSigning),
+            vec![f(ModifiedAfterSigning)],
+        ),
+        case(
+            "xml-changed",
+            xml_changed(),
+            f(ModifiedAfterSigning),
+            vec![f(ModifiedAfterSigning); 2],
+        ),
+        case(
+            "page-added",
+            page_added(),
+            f(ModifiedAfterSigning),
+            vec![f(ModifiedAfterSigning)],
+        ),
+        case(
+            "shadow-object",
+            shadow_object().0,
+            f(ModifiedAfterSigning),
+            vec![f(ModifiedAfterSigning)],
+        ),
+        case(
+            "signature-unreachable",
+            unreachable_signature(),
+            f(FormatFailure),
+            vec![f(FormatFailure)],
+        ),
+        case(
+            "two-signer-infos",
+            two_signer_infos(),
+            f(FormatFailure),
+            vec![f(FormatFailure)],
+        ),
+        case(
+            "econtent-present",
+            econtent_present(),
+            f(FormatFailure),
+            vec![f(FormatFailure)],
+        ),
+        case(
+            "wrong-message-digest",
+            wrong_message_digest(),
+            f(HashFailure),
+            vec![f(HashFailure)],
+        ),
+        case(
+            "wrong-signature-value",
+            wrong_signature_value(),
+            f(SigCryptoFailure),
+            vec![f(SigCryptoFailure)],
+        ),
+        case(
+            "name-mismatch",
+            sign_as(&d.unsigned, Role::Gvcn, "grade-1-gvcn", TIMES[0]),
+            f(SigConstraintsFailure),
+            vec![P],
+        ),
+    ];
+    for (id, sub) in [
+        ("bad-expired", OutOfBoundsNoPoe),
+        ("bad-not-yet-valid", NotYetValid),
+        ("bad-revoked", Revoked),
+        ("bad-no-key-usage", ChainConstraintsFailure),
+        ("bad-ca-signer", ChainConstraintsFailure),
+        ("bad-pathlen", ChainConstraintsFailure),
+        ("bad-sha1", CryptoConstraintsFailure),
+        ("bad-rsa-1024", CryptoConstraintsFailure),
+        ("bad-unknown-issuer", NoCertificateChainFound),
+    ] {
+        // The document checks fail too (HT missing): TOTAL_FAILED wins unless the signature's
+        // own verdict is a TOTAL_FAILED that comes first in the table.
+        let overall = f(sub).0;
+        let overall = if overall == Indication::TotalFailed {
+            f(sub)
+        } else {
+            f(SigConstraintsFailure)
+        };
+        v.push(case(id, signed_by(id), overall, vec![f(sub)]));
+    }
+    v
+}
+
+fn verdict_json(v: (Indication, Option<SubIndication>)) -> serde_json::Value {
+    serde_json::json!({
+        "indication": v.0,
+        "subIndication": v.1,
+    })
+}
+
+#[test]
+fn cases_give_their_declared_verdicts() {
+    for c in cases() {
+        let r = run(&c.pdf, &options());
+        assert_eq!(
+            (r.indication, r.sub_indication),
+            c.overall,
+            "{}: {}",
+            c.name,
+            r.to_json()
+        );
+        let got: Vec<_> = r
+            .signatures
+            .iter()
+            .map(|s| (s.indication, s.sub_indication))
+            .collect();
+        assert_eq!(got, c.signatures, "{}: {}", c.name, r.to_json());
+    }
+}
+
+#[test]
+fn committed_fixtures_are_current() {
+    let dir = root().join("fixtures/pdf/verify");
+    let update = std::env::var_os("HOCBA_UPDATE_GOLDEN").is_some();
+    if update {
+        std::fs::create_dir_all(&dir).expect("mkdir");
+    }
+    let mut expected = serde_json::Map::new();
+    let mut stale = Vec::new();
+    let check = |name: String, bytes: &[u8], stale: &mut Vec<String>| {
+        let path = dir.join(&name);
+        if update {
+            std::fs::write(&path, bytes).expect("write");
+        } else if std::fs::read(&path).ok().as_deref() != Some(bytes) {
+            stale.push(name);
+        }
+    };
+    for c in cases() {
+        check(format!("{}.pdf", c.name), &c.pdf, &mut stale);
+        let mut e = verdict_json(c.overall);
+        e["signatures"] = c.signatures.iter().map(|v| verdict_json(*v)).collect();
+        expected.insert(c.name.to_owned(), e);
+    }
+    let mut text = serde_json::to_string_pretty(&serde_json::json!({
+        "validationTime": NOW,
+        "trust": "fixtures/pki/trust/bundle.pem",
+        "crls": "fixtures/pki/ca/all-crls.pem",
+        "cases": expected,
+    }))
+    .expect("json");
+    text.push('\n');
+    check("expected.json".to_owned(), text.as_bytes(), &mut stale);
+    for name in ["valid-gvcn-ht-dau", "page-content-changed", "bad-expired"] {
+        let pdf = read(&format!("fixtures/pdf/verify/{name}.pdf"));
+        let mut report = run(&pdf, &options()).to_json();
+        report.push('\n');
+        check(format!("{name}.report.json"), report.as_bytes(), &mut stale);
+    }
+    assert!(
+        stale.is_empty(),
+        "stale or missing files in fixtures/pdf/verify: {stale:?}; review and rewrite with HOCBA_UPDATE_GOLDEN=1"
+    );
 }

@@ -15,7 +15,7 @@
 //! ```
 //! use hocba_core::pdf::verify::{verify, VerifyOptions};
 //! use hocba_core::pki::load_certificates;
-//! let pdf = std::fs::read("../fixtures/pdf/signed/example-gvcn-ht-dau.pdf").unwrap();
+//! let pdf = std::fs::read("../fixtures/pdf/verify/valid-gvcn-ht-dau.pdf").unwrap();
 //! let mut options = VerifyOptions::new(hocba_core::pdf::verify::parse_rfc3339("2026-11-28T00:00:00Z").unwrap());
 //! options.trust = load_certificates(&std::fs::read("../fixtures/pki/trust/bundle.pem").unwrap()).unwrap();
 //! options.crls = hocba_core::pki::load_crls(&std::fs::read("../fixtures/pki/ca/all-crls.pem").unwrap()).unwrap();
