@@ -350,6 +350,9 @@ pub enum Resource {
     Objects,
     /// Bytes produced by stream decoding.
     DecompressedBytes,
+    /// Bytes scanned while parsing objects (so that overlapping objects cannot make parsing
+    /// quadratic).
+    ParsedBytes,
 }
 
 impl Resource {
@@ -359,6 +362,7 @@ impl Resource {
             Resource::XrefSections => "cross-reference sections",
             Resource::Objects => "objects parsed",
             Resource::DecompressedBytes => "decompressed bytes",
+            Resource::ParsedBytes => "bytes parsed",
         }
     }
 
@@ -368,6 +372,7 @@ impl Resource {
             Resource::XrefSections => "số bảng tham chiếu chéo",
             Resource::Objects => "số đối tượng được đọc",
             Resource::DecompressedBytes => "số byte giải nén",
+            Resource::ParsedBytes => "số byte được phân tích",
         }
     }
 }
@@ -394,9 +399,14 @@ pub struct Budget {
     pub max_objects: usize,
     /// The most bytes decoded from streams, in total (3 × the file's length + 16 MiB).
     pub max_decompressed: usize,
+    /// The most bytes scanned by object parsing, in total (4 × the file's length + 16 MiB;
+    /// a well-formed file needs at most its length plus its decoded object streams, since
+    /// every object is parsed once).
+    pub max_parsed: usize,
     used_sections: Cell<usize>,
     used_objects: Cell<usize>,
     used_decompressed: Cell<usize>,
+    used_parsed: Cell<usize>,
 }
 
 impl Default for Budget {
@@ -413,9 +423,11 @@ impl Budget {
             max_xref_sections: 20_000,
             max_objects: 250_000,
             max_decompressed: len.saturating_mul(3).saturating_add(16 * 1024 * 1024),
+            max_parsed: len.saturating_mul(4).saturating_add(16 * 1024 * 1024),
             used_sections: Cell::new(0),
             used_objects: Cell::new(0),
             used_decompressed: Cell::new(0),
+            used_parsed: Cell::new(0),
         }
     }
 
@@ -424,6 +436,7 @@ impl Budget {
             Resource::XrefSections => (&self.used_sections, self.max_xref_sections),
             Resource::Objects => (&self.used_objects, self.max_objects),
             Resource::DecompressedBytes => (&self.used_decompressed, self.max_decompressed),
+            Resource::ParsedBytes => (&self.used_parsed, self.max_parsed),
         }
     }
 
@@ -496,7 +509,7 @@ pub enum SyntaxErrorKind {
     /// A hexadecimal string with a character that is neither a hex digit nor white space.
     #[error("malformed hexadecimal string")]
     BadHexString,
-    /// A string without its closing `)` or `>`.
+    /// A string without its closing `)` or `>` (the error's offset is the end of the data).
     #[error("unterminated string")]
     UnterminatedString,
     /// A dictionary key that is not a name.
@@ -900,13 +913,13 @@ impl Parser<'_> {
         let mut i = p + 1;
         loop {
             let Some(&b) = src.get(i) else {
-                return err(p, SyntaxErrorKind::UnterminatedString);
+                return err(i, SyntaxErrorKind::UnterminatedString);
             };
             i += 1;
             match b {
                 b'\\' => {
                     let Some(&e) = src.get(i) else {
-                        return err(p, SyntaxErrorKind::UnterminatedString);
+                        return err(i, SyntaxErrorKind::UnterminatedString);
                     };
                     i += 1;
                     match e {
@@ -972,48 +985,50 @@ impl Parser<'_> {
 
     /// A hexadecimal string at `p` (which holds `<`, not followed by `<`).
     fn hex_string(&self, p: usize) -> Result<(PdfString, usize), SyntaxError> {
-        let Some(close) = memchr::memchr(b'>', &self.src[p + 1..]) else {
-            return err(p, SyntaxErrorKind::UnterminatedString);
-        };
-        let body = &self.src[p + 1..p + 1 + close];
-        let mut out = Vec::with_capacity(body.len().div_ceil(2));
+        let rest = &self.src[p + 1..];
+        // Fast path: only digits, an even number of them (`/Contents <3082…>`).
+        let run = rest
+            .iter()
+            .position(|&b| HEX[usize::from(b)] > 15)
+            .unwrap_or(rest.len());
+        if rest.get(run) == Some(&b'>') && run.is_multiple_of(2) {
+            let bytes = rest[..run]
+                .chunks_exact(2)
+                .map(|pair| (HEX[usize::from(pair[0])] << 4) | HEX[usize::from(pair[1])])
+                .collect();
+            let end = p + run + 2;
+            let string = PdfString {
+                bytes,
+                hex: true,
+                span: p..end,
+            };
+            return Ok((string, end));
+        }
+        let mut out = Vec::with_capacity(run.div_ceil(2));
         let mut high: Option<u8> = None;
-        let mut i = 0;
-        while i < body.len() {
-            // Fast path: a pair of digits (the common case: `/Contents <3082…>`).
-            if high.is_none() {
-                if let Some(&[a, b]) = body.get(i..i + 2) {
-                    let (x, y) = (HEX[usize::from(a)], HEX[usize::from(b)]);
-                    if x < 16 && y < 16 {
-                        out.push((x << 4) | y);
-                        i += 2;
-                        continue;
-                    }
-                }
-            }
-            let b = body[i];
-            i += 1;
+        for (i, &b) in rest.iter().enumerate() {
             match HEX[usize::from(b)] {
                 v @ 0..16 => match high.take() {
                     Some(h) => out.push((h << 4) | v),
                     None => high = Some(v),
                 },
+                _ if b == b'>' => {
+                    if let Some(h) = high {
+                        out.push(h << 4); // an odd number of digits: the last one is followed by 0
+                    }
+                    let end = p + i + 2;
+                    let string = PdfString {
+                        bytes: out,
+                        hex: true,
+                        span: p..end,
+                    };
+                    return Ok((string, end));
+                }
                 _ if is_whitespace(b) => {}
-                _ => return err(p + i, SyntaxErrorKind::BadHexString),
+                _ => return err(p + 1 + i, SyntaxErrorKind::BadHexString),
             }
         }
-        if let Some(h) = high {
-            out.push(h << 4); // an odd number of digits: the last one is followed by 0
-        }
-        let end = p + close + 2;
-        Ok((
-            PdfString {
-                bytes: out,
-                hex: true,
-                span: p..end,
-            },
-            end,
-        ))
+        err(self.src.len(), SyntaxErrorKind::UnterminatedString)
     }
 
     fn array(&self, p: usize, depth: usize) -> Result<(Object, usize), SyntaxError> {
@@ -1167,26 +1182,8 @@ pub fn parse_indirect_with(
     limits: &Limits,
     length: &mut dyn FnMut(ObjRef) -> Result<i64, SyntaxError>,
 ) -> Result<IndirectObject, SyntaxError> {
-    let start = skip_whitespace(src, offset);
-    let header = || SyntaxError {
-        offset: start,
-        kind: SyntaxErrorKind::BadObjectHeader,
-    };
-    let (num, num_end) = unsigned_at(src, start).ok_or_else(header)?;
-    let g = skip_whitespace_and_comments(src, num_end);
-    if g == num_end {
-        return Err(header());
-    }
-    let (gen, gen_end) = unsigned_at(src, g).ok_or_else(header)?;
-    let o = skip_whitespace_and_comments(src, gen_end);
-    if o == gen_end || !keyword_at(src, o, b"obj") {
-        return Err(header());
-    }
-    let id = match (u32::try_from(num), u16::try_from(gen)) {
-        (Ok(num), Ok(gen)) => ObjRef { num, gen },
-        _ => return err(start, SyntaxErrorKind::NumberOutOfRange),
-    };
-    let (object, end) = parse_object(src, o + 3, limits)?;
+    let (id, start, body) = object_header(src, offset)?;
+    let (object, end) = parse_object(src, body, limits)?;
     let mut p = skip_whitespace_and_comments(src, end);
     let object = if keyword_at(src, p, b"stream") {
         let Object::Dict(dict) = object else {
@@ -1231,6 +1228,30 @@ pub fn parse_indirect_with(
         object,
         span: start..p + b"endobj".len(),
     })
+}
+
+/// The header `N G obj` of the indirect object at `offset` (white space before it skipped): the
+/// object's id, where its number starts, and the position just after `obj`.
+pub fn object_header(src: &[u8], offset: usize) -> Result<(ObjRef, usize, usize), SyntaxError> {
+    let start = skip_whitespace(src, offset);
+    let header = || SyntaxError {
+        offset: start,
+        kind: SyntaxErrorKind::BadObjectHeader,
+    };
+    let (num, num_end) = unsigned_at(src, start).ok_or_else(header)?;
+    let g = skip_whitespace_and_comments(src, num_end);
+    if g == num_end {
+        return Err(header());
+    }
+    let (gen, gen_end) = unsigned_at(src, g).ok_or_else(header)?;
+    let o = skip_whitespace_and_comments(src, gen_end);
+    if o == gen_end || !keyword_at(src, o, b"obj") {
+        return Err(header());
+    }
+    match (u32::try_from(num), u16::try_from(gen)) {
+        (Ok(num), Ok(gen)) => Ok((ObjRef { num, gen }, start, o + 3)),
+        _ => err(start, SyntaxErrorKind::NumberOutOfRange),
+    }
 }
 
 /// The names of a stream's filters and their parameters (`/Filter`, `/DecodeParms`).
