@@ -63,4 +63,18 @@ for role in gvcn ht dau; do
 done
 echo "   $prev ($(wc -c <"$prev") bytes): 3 chữ ký / 3 signatures"
 if command -v qpdf >/dev/null; then echo "   qpdf: $(qpdf --check "$prev" | tail -2 | tr "\n" " ")"; fi
-echo "   (xác minh chữ ký: phiên bản sau / verification: next version)"
+
+echo "== 7. Xác minh chữ ký / verify the signed record (trust anchors and CRLs of the test PKI)"
+"$hocba" verify "$prev" --trust fixtures/pki/trust/bundle.pem --crl fixtures/pki/ca/all-crls.pem
+echo "   (exit code 0: TOTAL_PASSED)"
+echo "== 8. Một thay đổi sau khi ký bị phát hiện / a change after signing is caught"
+cp "$prev" "$out/tampered.pdf"
+printf '%% appended after signing\n' >>"$out/tampered.pdf"
+if "$hocba" --lang en verify "$out/tampered.pdf" --trust fixtures/pki/trust/bundle.pem \
+  --crl fixtures/pki/ca/all-crls.pem | head -5; then :; fi
+if "$hocba" verify "$out/tampered.pdf" --trust fixtures/pki/trust/bundle.pem \
+  --crl fixtures/pki/ca/all-crls.pem >/dev/null; then
+  echo "   KHÔNG PHÁT HIỆN / NOT CAUGHT" >&2; exit 1
+else
+  echo "   (exit code 1: TOTAL_FAILED / MODIFIED_AFTER_SIGNING)"
+fi

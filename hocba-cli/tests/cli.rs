@@ -393,3 +393,131 @@ fn sign_gvcn_then_ht_then_dau_and_refuse_out_of_order() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// --- hocba verify (format.md, CLI contract; signing.md) -------------------------------------
+
+const TRUST: &str = "fixtures/pki/trust/bundle.pem";
+const CRLS: &str = "fixtures/pki/ca/all-crls.pem";
+const AT: &str = "2026-11-28T00:00:00Z";
+
+fn verify(files: &[&str], extra: &[&str]) -> Output {
+    let mut args = vec!["verify"];
+    args.extend_from_slice(files);
+    args.extend_from_slice(&["--trust", TRUST, "--crl", CRLS, "--at", AT]);
+    args.extend_from_slice(extra);
+    hocba(&args)
+}
+
+#[test]
+fn verify_exit_codes_follow_the_verdict() {
+    let ok = verify(&["fixtures/pdf/verify/valid-gvcn-ht-dau.pdf"], &[]);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let text = String::from_utf8_lossy(&ok.stdout);
+    assert!(text.contains("Kết quả: HỢP LỆ (TOTAL_PASSED)"), "{text}");
+    let bad = verify(
+        &["fixtures/pdf/verify/page-content-changed.pdf"],
+        &["--lang", "en"],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stdout).contains("MODIFIED_AFTER_SIGNING"));
+    // Not a PDF, or no such file: 2, with a message on stderr.
+    let not_pdf = verify(&["fixtures/records/valid/example.xml"], &[]);
+    assert_eq!(not_pdf.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&not_pdf.stderr).contains("PDF"));
+    let missing = verify(&["no-such.pdf"], &[]);
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+#[test]
+fn verify_several_files_prints_an_array_in_argument_order() {
+    let out = verify(
+        &[
+            "fixtures/pdf/verify/valid-gvcn-ht-dau.pdf",
+            "fixtures/pdf/verify/bad-expired.pdf",
+            "no-such.pdf",
+        ],
+        &["--format", "json", "--jobs", "2"],
+    );
+    assert_eq!(out.status.code(), Some(2), "the highest exit code");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let list = v.as_array().expect("array");
+    assert_eq!(list.len(), 3);
+    assert_eq!(list[0]["indication"], "TOTAL_PASSED");
+    assert_eq!(list[0]["file"], "fixtures/pdf/verify/valid-gvcn-ht-dau.pdf");
+    assert_eq!(
+        list[1]["signatures"][0]["subIndication"],
+        "OUT_OF_BOUNDS_NO_POE"
+    );
+    assert_eq!(list[1]["policy"]["at"], AT);
+    assert!(list[2]["error"]["messageVi"].is_string());
+}
+
+#[test]
+fn verify_policies_and_times() {
+    let gh = "fixtures/pdf/verify/valid-gvcn-ht-no-seal.pdf";
+    assert_eq!(verify(&[gh], &[]).status.code(), Some(1));
+    assert_eq!(
+        verify(&[gh], &["--seal", "optional"]).status.code(),
+        Some(0)
+    );
+    let json = verify(
+        &[gh],
+        &[
+            "--seal",
+            "optional",
+            "--format",
+            "json",
+            "--revocation",
+            "off",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(v["signatures"][0]["revocation"], "NOT_CHECKED");
+    assert_eq!(v["policy"]["revocation"], "off");
+    // Without CRLs, revocation=require cannot pass.
+    let out = hocba(&[
+        "verify", gh, "--trust", TRUST, "--at", AT, "--seal", "optional",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("TRY_LATER"));
+    let expired = "fixtures/pdf/verify/bad-expired.pdf";
+    let out = hocba(&[
+        "verify", expired, "--trust", TRUST, "--crl", CRLS, "--at", "claimed",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("claimed_time_only"));
+    let out = hocba(&["verify", gh, "--trust", TRUST, "--at", "yesterday"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = hocba(&[
+        "verify",
+        gh,
+        "--trust",
+        "fixtures/records/valid/example.xml",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!out.stderr.is_empty());
+}
+
+#[test]
+fn codes_lists_the_verification_messages_too() {
+    let out = hocba(&["--format", "json", "codes"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let codes: Vec<&str> = v
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|c| c["code"].as_str())
+        .collect();
+    for code in [
+        "modified_after_signing",
+        "digest_mismatch",
+        "role_missing",
+        "field_missing",
+    ] {
+        assert!(codes.contains(&code), "{code}");
+    }
+}

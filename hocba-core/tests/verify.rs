@@ -172,8 +172,13 @@ fn append_update(pdf: &[u8], objects: &[(u32, Vec<u8>)], extra_trailer: &str) ->
             Some(Object::Ref(x)) => *x,
             _ => panic!("root"),
         };
-        (rev.xref_offset, size, root)
+        let info = match t.get(b"Info") {
+            Some(Object::Ref(x)) => format!("/Info {} {} R", x.num, x.gen),
+            _ => String::new(),
+        };
+        (rev.xref_offset, size, (root, info))
     });
+    let (root_ref, info) = root_ref;
     let mut out = pdf.to_vec();
     if !out.ends_with(b"\n") {
         out.push(b'\n');
@@ -199,7 +204,7 @@ fn append_update(pdf: &[u8], objects: &[(u32, Vec<u8>)], extra_trailer: &str) ->
         .max(size);
     out.extend_from_slice(
         format!(
-            "trailer\n<< /Size {max} /Root {} {} R /Prev {prev} {extra_trailer} >>\nstartxref\n{xref}\n%%EOF\n",
+            "trailer\n<< /Size {max} /Root {} {} R {info} /Prev {prev} {extra_trailer} >>\nstartxref\n{xref}\n%%EOF\n",
             root_ref.num, root_ref.gen
         )
         .as_bytes(),

@@ -74,6 +74,8 @@ def test_public_names() -> None:
         "RenderError",
         "Report",
         "SigningError",
+        "VerificationError",
+        "VerificationReport",
         "YearSummary",
         "__version__",
         "codes",
@@ -85,6 +87,7 @@ def test_public_names() -> None:
         "render_pdf",
         "sign_pdf",
         "validate",
+        "verify_pdf",
         "xsd",
     }
     assert set(hocba.__all__) == expected

@@ -283,7 +283,8 @@ impl Object {
     /// Whether two objects have the same value, ignoring where they were written (spans) and
     /// whether strings were literal or hexadecimal. Dictionaries compare entry by entry in
     /// order (duplicates included); streams compare their dictionaries and their raw data bytes,
-    /// read from `file` (streams only ever live in the file). An integer never equals a real.
+    /// read from `file` (streams only ever live in the file). Numbers compare by value (`523`
+    /// equals `523.0`).
     pub fn equivalent(&self, other: &Object, file: &[u8]) -> bool {
         match (self, other) {
             (Object::String(a), Object::String(b)) => a.bytes == b.bytes,
@@ -302,6 +303,10 @@ impl Object {
             (Object::Bool(a), Object::Bool(b)) => a == b,
             (Object::Integer(a), Object::Integer(b)) => a == b,
             (Object::Real(a), Object::Real(b)) => a == b,
+            // 523 and 523.0 are the same number (writers differ in how they print reals).
+            (Object::Integer(a), Object::Real(b)) | (Object::Real(b), Object::Integer(a)) => {
+                *a as f64 == *b
+            }
             (Object::Name(a), Object::Name(b)) => a == b,
             (Object::Ref(a), Object::Ref(b)) => a == b,
             _ => false,

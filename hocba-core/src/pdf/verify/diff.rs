@@ -30,6 +30,8 @@ const MAX_WALK: usize = 200_000;
 pub(crate) struct Changes {
     /// Disallowed changes.
     pub changed: Vec<ChangedObject>,
+    /// Whether the document information or the XMP metadata were updated (allowed, noted).
+    pub metadata_updated: bool,
 }
 
 /// The comparison of every signed revision with the last one (memoised per revision).
@@ -231,6 +233,24 @@ impl<'r, 'a> Analysis<'r, 'a> {
         if let Some(Object::Ref(dss)) = catalog_now.as_ref().and_then(|c| c.get(b"DSS")) {
             roots.insert(*dss);
         }
+        // Metadata (the trailer's /Info and the catalog's XMP /Metadata) may be updated by
+        // signing tools (pyHanko, Adobe): they are not displayed content. The hb: properties
+        // are checked at the first signed revision by the document checks.
+        let info_ref = |rev: usize| {
+            r.trailer(rev)
+                .and_then(|t| t.get(b"Info"))
+                .and_then(Object::as_ref)
+        };
+        let metadata_ref = |rev: usize| {
+            r.catalog(rev)
+                .ok()
+                .and_then(|c| c.get(b"Metadata").and_then(Object::as_ref))
+        };
+        let (info_then, metadata_then) = (info_ref(rev), metadata_ref(rev));
+        roots.extend(info_ref(last));
+        roots.extend(metadata_ref(last));
+        let mut metadata_updated =
+            info_ref(last) != info_then || metadata_ref(last) != metadata_then;
         let root_then = root_ref(r, rev);
         let form_then = r.catalog(rev).ok().and_then(|c| match c.get(b"AcroForm") {
             Some(Object::Ref(x)) => Some(*x),
@@ -273,7 +293,7 @@ impl<'r, 'a> Analysis<'r, 'a> {
                             r.file(),
                             &old,
                             &new,
-                            &[b"DSS", b"Extensions"],
+                            &[b"DSS", b"Extensions", b"Metadata"],
                             |k, o, n| k == b"AcroForm" && form_allowed(o, n, &new_ts_fields),
                         )
                     } else if Some(oref) == form_then {
@@ -283,6 +303,9 @@ impl<'r, 'a> Analysis<'r, 'a> {
                     } else if widgets_then.contains(&oref) {
                         dict_diff_allowed(r.file(), &old, &new, &[b"AP"], |_, _, _| false)
                     } else if appearance_then.contains(&oref) {
+                        true
+                    } else if Some(oref) == info_then || Some(oref) == metadata_then {
+                        metadata_updated = true;
                         true
                     } else if type_is(&old, b"Page") {
                         dict_diff_allowed(r.file(), &old, &new, &[], |k, o, n| {
@@ -358,7 +381,10 @@ impl<'r, 'a> Analysis<'r, 'a> {
         }
         changed.sort_by_key(|c| (c.revision, c.object));
         changed.dedup_by_key(|c| (c.revision, c.object, c.kind.clone()));
-        Changes { changed }
+        Changes {
+            changed,
+            metadata_updated,
+        }
     }
 
     /// What an object of the signed revision is, for the report.

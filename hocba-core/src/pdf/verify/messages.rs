@@ -188,6 +188,9 @@ codes! {
     FILE_REWRITTEN = ("file_rewritten", E, "signing.md What real Vietnamese signed files look like", "changes",
         "the signature of field {field} covers bytes that are no longer a revision of this file: the document was rewritten (re-saved) after signing",
         "chữ ký của trường {field} bao phủ dữ liệu không còn là một phiên bản của tệp: tài liệu đã bị lưu lại (ghi đè) sau khi ký");
+    METADATA_UPDATED = ("metadata_updated", N, "signing.md Verification 7", "changes",
+        "the document information or XMP metadata were updated after the signature of field {field} (allowed: not displayed content)",
+        "thông tin tài liệu hoặc siêu dữ liệu XMP đã được cập nhật sau chữ ký của trường {field} (được phép: không phải nội dung hiển thị)");
     DOC_TIMESTAMP_UNCHECKED = ("doc_timestamp_unchecked", W, "signing.md Verification 2", "cms",
         "document timestamp in field {field} is listed but not verified in this version",
         "dấu thời gian tài liệu ở trường {field} được liệt kê nhưng chưa được kiểm tra trong phiên bản này");

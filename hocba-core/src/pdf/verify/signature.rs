@@ -1034,6 +1034,9 @@ fn changes(
         }
         .into();
     }
+    if result.metadata_updated {
+        acc.note(Message::new(&m::METADATA_UPDATED, &[("field", field)]));
+    }
     if !result.changed.is_empty() {
         let by_rev = result
             .changed

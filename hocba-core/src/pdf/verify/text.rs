@@ -36,6 +36,38 @@ fn push_messages(out: &mut String, messages: &[Message], en: bool) {
     }
 }
 
+/// Vietnamese words for the report's enumerated values (the value itself when unknown).
+fn vi(word: &str) -> &str {
+    match word {
+        "SIGNATURE" => "chữ ký",
+        "DOC_TIMESTAMP" => "dấu thời gian tài liệu",
+        "ENTIRE_FILE" => "toàn bộ tệp",
+        "ENTIRE_REVISION" => "trọn phiên bản",
+        "PARTIAL" => "một phần",
+        "INVALID" => "không hợp lệ",
+        "claimed" => "thời điểm khai báo",
+        "timestamp" => "dấu thời gian",
+        "validation" => "thời điểm kiểm tra",
+        "GOOD" => "chưa bị thu hồi",
+        "REVOKED" => "đã bị thu hồi",
+        "UNKNOWN" => "không xác định",
+        "NOT_CHECKED" => "không kiểm tra",
+        "NONE" => "không có",
+        "SIGNING" => "chỉ ký tiếp",
+        "OTHER" => "có thay đổi khác",
+        "exact" => "trùng khớp",
+        "ignoring_diacritics" => "khớp khi bỏ dấu",
+        "mismatch" => "không khớp",
+        "present" => "có",
+        "absent" => "thiếu",
+        "not_required" => "không bắt buộc",
+        "out_of_order" => "sai thứ tự",
+        "hocba" => "học bạ",
+        "generic" => "tài liệu chung",
+        other => other,
+    }
+}
+
 /// The report as text; `english` selects English instead of Vietnamese.
 pub fn to_text(report: &VerificationReport, english: bool) -> String {
     let en = english;
@@ -108,17 +140,17 @@ pub fn to_text(report: &VerificationReport, english: bool) -> String {
         } else {
             let _ = writeln!(
                 out,
-                "  [{label}] {}, phiên bản {}, phạm vi {}, ký lúc {}, kiểm tra tại {} ({}), gốc tin cậy {}, thu hồi {}, thay đổi sau ký {}{}",
-                s.kind,
+                "  [{label}] {}, phiên bản {}, phạm vi {}, ký lúc {}, kiểm tra tại {} ({}), gốc tin cậy {}, thu hồi: {}, thay đổi sau khi ký: {}{}",
+                vi(&s.kind),
                 s.revision.map_or_else(none, |r| r.to_string()),
-                s.coverage,
+                vi(&s.coverage),
                 s.signing_time.clone().unwrap_or_else(none),
                 s.time_used.clone().unwrap_or_else(none),
-                s.time_source.clone().unwrap_or_else(none),
+                s.time_source.as_deref().map_or_else(none, |t| vi(t).to_owned()),
                 s.trust_anchor.clone().unwrap_or_else(none),
-                s.revocation,
-                s.modified_after,
-                s.identity.as_ref().map(|i| format!(", danh tính {i}")).unwrap_or_default(),
+                vi(&s.revocation),
+                vi(&s.modified_after),
+                s.identity.as_ref().map(|i| format!(", danh tính: {}", vi(i))).unwrap_or_default(),
             );
         }
         push_messages(&mut out, &s.messages, en);
@@ -128,7 +160,11 @@ pub fn to_text(report: &VerificationReport, english: bool) -> String {
         out,
         "{} ({}): {}",
         if en { "Document" } else { "Tài liệu" },
-        d.profile,
+        if en {
+            d.profile.as_str()
+        } else {
+            vi(&d.profile)
+        },
         verdict(d.indication, d.sub_indication)
     );
     if let Some(id) = &d.record_id {
@@ -138,7 +174,17 @@ pub fn to_text(report: &VerificationReport, english: bool) -> String {
         let _ = write!(out, ", {} {y}", if en { "school year" } else { "năm học" });
     }
     if let Some(r) = &d.roles {
-        let _ = write!(out, "; GVCN {}, HT {}, DAU {}", r.gvcn, r.ht, r.dau);
+        if en {
+            let _ = write!(out, "; GVCN {}, HT {}, DAU {}", r.gvcn, r.ht, r.dau);
+        } else {
+            let _ = write!(
+                out,
+                "; GVCN: {}, HT: {}, DAU: {}",
+                vi(&r.gvcn),
+                vi(&r.ht),
+                vi(&r.dau)
+            );
+        }
     }
     out.push('\n');
     push_messages(&mut out, &d.messages, en);
