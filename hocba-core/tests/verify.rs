@@ -1524,3 +1524,191 @@ fn committed_fixtures_are_current() {
         "stale or missing files in fixtures/pdf/verify: {stale:?}; review and rewrite with HOCBA_UPDATE_GOLDEN=1"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// More faults.
+
+#[test]
+fn update_changing_an_existing_annotation() {
+    // The HT widget (an annotation of the year page, still unsigned) is moved after GVCN signed:
+    // only its value and appearance may change.
+    let pdf = &docs().g;
+    let widget = with_resolver(pdf, |r, last| {
+        let catalog = r.catalog(last).expect("catalog");
+        let form = r
+            .resolve(catalog.get(b"AcroForm").expect("form"), last)
+            .expect("form");
+        let fields = form
+            .as_dict()
+            .and_then(|d| d.get_array(b"Fields"))
+            .expect("fields")
+            .to_vec();
+        fields
+            .iter()
+            .filter_map(Object::as_ref)
+            .find(|f| {
+                r.get(*f, last).ok().flatten().is_some_and(|l| {
+                    l.object
+                        .as_dict()
+                        .and_then(|d| d.get_string(b"T"))
+                        .is_some_and(|t| t.bytes == b"HT")
+                })
+            })
+            .expect("HT field")
+            .num
+    });
+    let (_, text) = object_text(pdf, widget);
+    let b = String::from_utf8_lossy(&body(&text)).into_owned();
+    let rect = b.find("/Rect").expect("rect");
+    let end = rect + b[rect..].find(']').expect("]") + 1;
+    let nb = format!("{}/Rect [0 0 595 842]{}", &b[..rect], &b[end..]);
+    let r = assert_modified(
+        &append_update(pdf, &[(widget, nb.into_bytes())], ""),
+        "form field",
+    );
+    assert_eq!(r.signatures[0].changed_objects.len(), 1, "{}", r.to_json());
+}
+
+#[test]
+fn contents_null_and_dictionary_outside_the_signed_bytes() {
+    let pdf = &docs().g;
+    // /Contents <…> replaced in place by null and spaces.
+    let (start, end) = last_contents(pdf);
+    let mut forged = pdf.clone();
+    forged[start - 1..start + 4].copy_from_slice(b"null ");
+    for b in &mut forged[start + 4..=end] {
+        *b = b' ';
+    }
+    let r = run(&forged, &options());
+    assert_sig(
+        &r,
+        0,
+        Indication::TotalFailed,
+        Some(SubIndication::FormatFailure),
+    );
+    assert!(
+        codes(&r).contains(&"contents_mismatch".to_owned()),
+        "{}",
+        r.to_json()
+    );
+    // The second range shortened in place: the covered bytes now end inside the signature
+    // dictionary, which is no longer inside the signed bytes.
+    let br = last_byte_range(pdf);
+    let text = String::from_utf8_lossy(&br).into_owned();
+    let nums: Vec<&str> = text[12..text.len() - 1].split_whitespace().collect();
+    let mut short = format!("/ByteRange [{} {} {} 10]", nums[0], nums[1], nums[2]).into_bytes();
+    short.resize(br.len(), b' ');
+    let r = run(&in_place(pdf, &br, &short), &options());
+    assert_sig(
+        &r,
+        0,
+        Indication::TotalFailed,
+        Some(SubIndication::FormatFailure),
+    );
+    let got = codes(&r);
+    assert!(
+        got.contains(&"signature_dict_outside".to_owned()),
+        "{}",
+        r.to_json()
+    );
+    assert!(
+        got.contains(&"coverage_partial".to_owned()) || got.contains(&"file_rewritten".to_owned())
+    );
+}
+
+#[test]
+fn seal_signed_with_a_personal_certificate() {
+    // The principal's personal certificate used for the school seal: not an organisation, and
+    // not the school's name.
+    let pdf = sign_as(&docs().gh, Role::Dau, "example-ht", TIMES[2]);
+    let r = run(&pdf, &options());
+    assert_sig(&r, 2, Indication::TotalPassed, None);
+    let got = codes(&r);
+    assert!(
+        got.contains(&"seal_not_organization".to_owned()),
+        "{}",
+        r.to_json()
+    );
+    assert!(got.contains(&"identity_mismatch".to_owned()));
+    assert_overall(
+        &r,
+        Indication::TotalFailed,
+        Some(SubIndication::SigConstraintsFailure),
+    );
+}
+
+#[test]
+fn signing_before_the_confirmation_date_is_a_warning() {
+    // The example's year page is confirmed on 2025-05-26; GVCN signs on 2025-05-20.
+    let g = sign_as(
+        &docs().unsigned,
+        Role::Gvcn,
+        "example-gvcn",
+        "2025-05-20T10:00:00+07:00",
+    );
+    let gh = sign_as(&g, Role::Ht, "example-ht", TIMES[1]);
+    let ghd = sign_as(&gh, Role::Dau, "example-dau", TIMES[2]);
+    let r = run(&ghd, &options());
+    assert_overall(&r, Indication::TotalPassed, None);
+    assert!(
+        codes(&r).contains(&"signed_before_confirmation".to_owned()),
+        "{}",
+        r.to_json()
+    );
+}
+
+#[test]
+fn intermediates_from_the_caller() {
+    // Anchors given as DER, one by one; the chain in the CMS is enough here, and extra
+    // intermediates do not change the verdict.
+    let mut o = options();
+    o.trust = [
+        "fixtures/pki/trust/cipher-root.der",
+        "fixtures/pki/trust/neac-root.der",
+    ]
+    .iter()
+    .flat_map(|p| load_certificates(&read(p)).expect("DER"))
+    .collect();
+    o.intermediates = load_certificates(&read("fixtures/pki/ca/intermediates.pem")).expect("PEM");
+    let r = run(&docs().ghd, &o);
+    assert_overall(&r, Indication::TotalPassed, None);
+}
+
+#[test]
+fn a_real_encrypted_file_is_unsupported_structure() {
+    let Some(qpdf) = which("qpdf") else {
+        assert!(std::env::var_os("CI").is_none(), "qpdf is required in CI");
+        eprintln!("note: qpdf not found; skipped");
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("hocba-verify-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let (input, output) = (dir.join("in.pdf"), dir.join("enc.pdf"));
+    std::fs::write(&input, &docs().ghd).expect("write");
+    let status = std::process::Command::new(qpdf)
+        .args(["--encrypt", "user", "owner", "256", "--"])
+        .arg(&input)
+        .arg(&output)
+        .status()
+        .expect("qpdf runs");
+    assert!(status.success());
+    let r = run(&std::fs::read(&output).expect("read"), &options());
+    assert_overall(
+        &r,
+        Indication::Indeterminate,
+        Some(SubIndication::UnsupportedStructure),
+    );
+    assert!(
+        codes(&r).contains(&"encrypted".to_owned()),
+        "{}",
+        r.to_json()
+    );
+}
+
+fn which(tool: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(tool))
+            .find(|p| p.is_file())
+    })
+}

@@ -265,3 +265,36 @@ def test_pyhanko_agrees_on_every_fixture() -> None:
             differences[name] = f"pyHanko {theirs}, hocba {ours}"
     listed = {k: v["observed"] for k, v in DIFFERENCES.items()}
     assert differences == listed, json.dumps(differences, indent=2)
+
+
+def test_docmdp_no_changes_is_enforced(rendered: bytes) -> None:
+    """A certification with DocMDP P=1 forbids every later change, even a metadata update."""
+    _pyhanko()
+    from pyhanko.pdf_utils.generic import NameObject, pdf_string
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.fields import MDPPerm
+
+    ee = PKI / "ee" / "example-gvcn"
+    signer = signers.SimpleSigner.load(
+        str(ee / "key.pem"), str(ee / "cert.pem"), ca_chain_files=(str(ee / "chain.pem"),)
+    )
+    meta = signers.PdfSignatureMetadata(
+        field_name="GVCN", md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
+        certify=True, docmdp_permissions=MDPPerm.NO_CHANGES,
+    )  # fmt: skip
+    certified = signers.sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(rendered)), meta, signer=signer
+    ).getvalue()
+    report = verify(certified, profile="generic")
+    assert report.passed, report.to_text(True)
+    writer = IncrementalPdfFileWriter(io.BytesIO(certified))
+    info = writer.trailer["/Info"].get_object()
+    info[NameObject("/Subject")] = pdf_string("changed after certification")
+    writer.update_container(info)
+    out = io.BytesIO()
+    writer.write(out)
+    report = verify(out.getvalue(), profile="generic")
+    sig = report.signatures[0]
+    assert (sig["indication"], sig["subIndication"]) == ("TOTAL_FAILED", "MODIFIED_AFTER_SIGNING")
+    assert "docmdp_violation" in {m["code"] for m in sig["messages"]}, report.to_text(True)
