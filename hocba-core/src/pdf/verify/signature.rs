@@ -230,7 +230,7 @@ fn run(
     }
 
     // Step 3: /ByteRange and /Contents.
-    let Some(range) = byte_range(dict, ctx.file.len(), field, acc) else {
+    let Some(range) = check_byte_range(dict, ctx.file.len(), field, acc) else {
         return;
     };
     let [_, b, c, d] = range;
@@ -351,7 +351,7 @@ fn run(
             SubIndication::TryLater,
             Message::new(&m::DOC_TIMESTAMP_UNCHECKED, &[("field", field)]),
         );
-        changes(
+        check_changes(
             ctx, resolver, dict_ref, report, acc, analysis, trailing, field,
         );
         return;
@@ -389,7 +389,7 @@ fn run(
         acc.note(Message::new(&m::CONTENTS_PADDING, &[("field", field)]));
     }
     let covered = [&ctx.file[..b], &ctx.file[c..end]];
-    let signer = crypto(ctx, &sd, &covered, field, report, acc);
+    let signer = check_cms(ctx, &sd, &covered, field, report, acc);
     let claimed = sd.signer.attrs.signing_time.or(m_time);
     // PAdES (ETSI.CAdES.detached) forbids the attribute and uses /M; note its absence only for
     // adbe.pkcs7.detached.
@@ -405,7 +405,7 @@ fn run(
     }
 
     // Step 7 (before the certificates: a modified document fails whatever its signer).
-    changes(
+    check_changes(
         ctx, resolver, dict_ref, report, acc, analysis, trailing, field,
     );
 
@@ -436,7 +436,7 @@ fn run(
         acc.note(Message::new(&m::OCSP_NOT_CHECKED, &[("count", &n)]));
     }
     let (path, chain_verdict, chain_msgs, revocation) =
-        judge_path(ctx, &signer, &extra, &crls, time, field);
+        check_certificates(ctx, &signer, &extra, &crls, time, field);
     if let Some(p) = &path {
         report.chain = p.certs.iter().map(|c| c.subject()).collect();
         report.trust_anchor = p.certs.last().map(|c| pki::anchor_display_name(c));
@@ -447,7 +447,7 @@ fn run(
     // Expired without proof of existence: what the verdict would be at the claimed time.
     if chain_verdict.sub == Some(SubIndication::OutOfBoundsNoPoe) && source == "validation" {
         if let Some(t) = claimed {
-            let (_, v, _, _) = judge_path(ctx, &signer, &extra, &crls, t, field);
+            let (_, v, _, _) = check_certificates(ctx, &signer, &extra, &crls, t, field);
             let at_claimed = base.worst(v);
             report.indication_at_claimed_time = Some(at_claimed.indication);
             let at = rfc3339(t);
@@ -460,9 +460,9 @@ fn run(
     out.signer = Some(signer);
 }
 
-/// `signing.md` step 3: exactly four non-negative integers, starting at 0, inside the file, in
-/// order.
-fn byte_range(dict: &Dict, len: usize, field: &str, acc: &mut Acc) -> Option<[usize; 4]> {
+/// `signing.md` step 3 (ISO 32000-1 12.8.1): `/ByteRange` is exactly four non-negative
+/// integers, starting at 0, inside the file, in order.
+fn check_byte_range(dict: &Dict, len: usize, field: &str, acc: &mut Acc) -> Option<[usize; 4]> {
     let fail = |acc: &mut Acc, en: &str, vi: &str| {
         acc.fail(
             SubIndication::FormatFailure,
@@ -571,9 +571,10 @@ fn find_signer(ctx: &Context<'_>, sd: &SignedData<'_>) -> Option<Certificate> {
         .cloned()
 }
 
-/// `signing.md` step 4: one SignerInfo, detached, message digest, signing-certificate
-/// attribute, signature value, weak algorithms.
-fn crypto(
+/// `signing.md` step 4 (RFC 5652 5.3–5.6, RFC 5035, ETSI EN 319 142-1 5.1): one SignerInfo,
+/// detached, content-type and message-digest attributes, the digest of the covered bytes, the
+/// signing-certificate(-v2) attribute, the signature value, weak algorithms and keys.
+fn check_cms(
     ctx: &Context<'_>,
     sd: &SignedData<'_>,
     covered: &[&[u8]; 2],
@@ -790,9 +791,9 @@ fn alg_hash(a: SignatureAlgorithm) -> Hash {
     }
 }
 
-/// Steps 5 and 6 at one time: the verdict of the path and its revocation, its messages, and the
-/// report's revocation word.
-fn judge_path(
+/// `signing.md` steps 5 and 6 (RFC 5280 6.1 path validation, 6.3 CRLs) at one time: the
+/// verdict of the path and its revocation, its messages, and the report's revocation word.
+fn check_certificates(
     ctx: &Context<'_>,
     signer: &Certificate,
     extra: &[Certificate],
@@ -998,9 +999,10 @@ fn problem_words(p: &PathProblem) -> (String, String) {
     }
 }
 
-/// Step 7 and trailing bytes: changes after the signed revision.
+/// `signing.md` step 7 and step 1's trailing bytes (ISO 32000-1 12.8.2.2 for DocMDP): changes
+/// after the signed revision.
 #[allow(clippy::too_many_arguments)]
-fn changes(
+fn check_changes(
     ctx: &Context<'_>,
     resolver: &Resolver<'_>,
     dict_ref: ObjRef,
