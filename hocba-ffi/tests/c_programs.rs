@@ -662,12 +662,49 @@ fn vendor_validate_example_program() {
     assert!(output.stdout.is_empty());
 }
 
+/// The verification example (`examples/cmake/verify.c`, also printed in `docs/c-api.md`)
+/// validates the example record and verifies signed fixtures: exit 0 for a valid document, 1 for
+/// a modified one, 2 for a file that is not a PDF.
+#[test]
+fn vendor_verify_example_program() {
+    let (xml, _) = example_record();
+    let exe = compile(
+        &crate_dir().join("examples/cmake/verify.c"),
+        Build::Sanitized,
+    );
+    let fixtures = crate_dir().join("../fixtures");
+    for (pdf, code) in [
+        ("pdf/verify/valid-gvcn-ht-dau.pdf", 0),
+        ("pdf/verify/page-content-changed.pdf", 1),
+        ("records/valid/example.xml", 2),
+    ] {
+        let mut command = sanitized(&exe);
+        command
+            .arg(&xml)
+            .arg(fixtures.join(pdf))
+            .arg(fixtures.join("pki/trust/bundle.pem"))
+            .arg(fixtures.join("pki/ca/all-crls.pem"));
+        let output = run(command);
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "{pdf}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.contains("record valid"), "{stdout}");
+        if code < 2 {
+            assert!(stdout.contains("\"signatures\""), "{stdout}");
+        }
+    }
+}
+
 /// `docs/c-api.md` shows the vendor examples verbatim.
 #[test]
 fn guide_shows_the_example_programs() {
     let guide = std::fs::read_to_string(crate_dir().join("../docs/c-api.md"))
         .expect("docs/c-api.md exists");
-    for name in ["main.c", "validate.c"] {
+    for name in ["main.c", "validate.c", "verify.c"] {
         let example = std::fs::read_to_string(crate_dir().join("examples/cmake").join(name))
             .unwrap_or_else(|e| panic!("examples/cmake/{name}: {e}"));
         assert!(
