@@ -521,3 +521,16 @@ fn codes_lists_the_verification_messages_too() {
         assert!(codes.contains(&code), "{code}");
     }
 }
+
+/// The README shows the Vietnamese text form of a verification report: exactly what the CLI
+/// prints for that fixture.
+#[test]
+fn readme_shows_the_verification_text_form() {
+    let out = verify(&["fixtures/pdf/verify/valid-gvcn-ht-dau.pdf"], &[]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    assert!(
+        readme.contains(&format!("```\n{text}```")),
+        "README.md must show:\n{text}"
+    );
+}

@@ -1712,3 +1712,43 @@ fn which(tool: &str) -> Option<PathBuf> {
             .find(|p| p.is_file())
     })
 }
+
+/// `docs/verification-codes.md`, generated from the catalogue of verification message codes.
+fn codes_doc() -> String {
+    use hocba_core::pdf::verify::messages::ALL;
+    let mut s = String::from(
+        "# Verification message codes\n\n\
+         Generated from `hocba-core/src/pdf/verify/messages.rs` by `cargo test -p hocba-core --test verify`\n\
+         (`HOCBA_UPDATE_GOLDEN=1` rewrites it); a test fails when it is stale. `hocba codes` lists\n\
+         them after the finding codes. Messages appear in a report's `signatures[].messages` and\n\
+         `document.messages` (see `verification.md`).\n\n\
+         | code | severity | clause | topic | message | thông báo |\n| --- | --- | --- | --- | --- | --- |\n",
+    );
+    for c in ALL {
+        let esc = |t: &str| t.replace('|', "\\|");
+        s.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {} |\n",
+            c.code,
+            c.severity.as_str(),
+            esc(c.clause),
+            c.topic,
+            esc(c.en),
+            esc(c.vi)
+        ));
+    }
+    s
+}
+
+#[test]
+fn docs_list_every_verification_code() {
+    let path = root().join("docs/verification-codes.md");
+    let text = codes_doc();
+    if std::env::var_os("HOCBA_UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &text).expect("write");
+    }
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        on_disk == text,
+        "docs/verification-codes.md is stale; rewrite with HOCBA_UPDATE_GOLDEN=1"
+    );
+}
