@@ -24,12 +24,18 @@ use crate::pdf::syntax::{Dict, ObjRef, Object};
 
 /// Objects a reachability walk visits at most.
 const MAX_WALK: usize = 200_000;
+/// Page tree nodes visited at most when naming what changed.
+const MAX_PAGE_NODES: usize = 100_000;
+/// Changed objects listed at most in a report entry (the message says how many more).
+pub(crate) const MAX_LISTED: usize = 1000;
 
 /// The changes after one signed revision.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Changes {
     /// Disallowed changes.
     pub changed: Vec<ChangedObject>,
+    /// How many disallowed changes there are (`changed` lists at most [`MAX_LISTED`]).
+    pub total: usize,
     /// Whether the document information or the XMP metadata were updated (allowed, noted).
     pub metadata_updated: bool,
 }
@@ -39,6 +45,7 @@ pub(crate) struct Analysis<'r, 'a> {
     resolver: &'r Resolver<'a>,
     last: usize,
     memo: RefCell<BTreeMap<usize, Changes>>,
+    contents: RefCell<BTreeMap<usize, std::rc::Rc<BTreeSet<u32>>>>,
 }
 
 impl std::fmt::Debug for Analysis<'_, '_> {
@@ -82,20 +89,22 @@ impl<'r, 'a> Analysis<'r, 'a> {
             resolver,
             last: resolver.revision_count(),
             memo: RefCell::new(BTreeMap::new()),
+            contents: RefCell::new(BTreeMap::new()),
         }
     }
 
     /// English and Vietnamese lists of changes, for messages (at most 10 named).
-    pub(crate) fn describe(changed: &[ChangedObject]) -> (String, String) {
+    pub(crate) fn describe(changed: &[ChangedObject], total: usize) -> (String, String) {
         let mut en = Vec::new();
         let mut vi = Vec::new();
         for c in changed.iter().take(10) {
             en.push(format!("object {} ({})", c.object, c.kind));
             vi.push(format!("đối tượng {} ({})", c.object, kind_vi(&c.kind)));
         }
-        if changed.len() > 10 {
-            en.push(format!("and {} more", changed.len() - 10));
-            vi.push(format!("và {} đối tượng khác", changed.len() - 10));
+        let shown = changed.len().min(10);
+        if total > shown {
+            en.push(format!("and {} more", total - shown));
+            vi.push(format!("và {} đối tượng khác", total - shown));
         }
         (en.join(", "), vi.join(", "))
     }
@@ -381,8 +390,11 @@ impl<'r, 'a> Analysis<'r, 'a> {
         }
         changed.sort_by_key(|c| (c.revision, c.object));
         changed.dedup_by_key(|c| (c.revision, c.object, c.kind.clone()));
+        let total = changed.len();
+        changed.truncate(MAX_LISTED);
         Changes {
             changed,
+            total,
             metadata_updated,
         }
     }
@@ -435,52 +447,58 @@ impl<'r, 'a> Analysis<'r, 'a> {
         {
             return "document information";
         }
-        if matches!(o, Object::Stream(_)) && self.is_page_content(num, rev) {
+        if matches!(o, Object::Stream(_)) && self.page_contents(rev).contains(&num) {
             return "page content";
         }
         "object"
     }
 
-    fn is_page_content(&self, num: u32, rev: usize) -> bool {
+    /// The object numbers of the page content streams of revision `rev` (memoised).
+    fn page_contents(&self, rev: usize) -> std::rc::Rc<BTreeSet<u32>> {
+        if let Some(c) = self.contents.borrow().get(&rev) {
+            return std::rc::Rc::clone(c);
+        }
         let r = self.resolver;
-        let Ok(catalog) = r.catalog(rev) else {
-            return false;
-        };
-        let mut stack: Vec<Object> = catalog.get(b"Pages").cloned().into_iter().collect();
-        let mut seen = BTreeSet::new();
-        let mut steps = 0;
-        while let Some(o) = stack.pop() {
-            steps += 1;
-            if steps > 10_000 {
-                return false;
-            }
-            if let Object::Ref(x) = &o {
-                if !seen.insert(*x) {
-                    continue;
+        let mut out = BTreeSet::new();
+        if let Ok(catalog) = r.catalog(rev) {
+            let mut stack: Vec<Object> = catalog.get(b"Pages").cloned().into_iter().collect();
+            let mut seen = BTreeSet::new();
+            let mut steps = 0;
+            while let Some(o) = stack.pop() {
+                steps += 1;
+                if steps > MAX_PAGE_NODES {
+                    break;
                 }
-            }
-            let Some(d) = fields::dict(r, &o, rev) else {
-                continue;
-            };
-            if let Some(kids) = d.get(b"Kids").and_then(|k| fields::array(r, k, rev)) {
-                stack.extend(kids);
-            }
-            match d.get(b"Contents") {
-                Some(Object::Ref(x)) if x.num == num => return true,
-                Some(c) => {
-                    if let Some(items) = fields::array(r, c, rev) {
-                        if items
-                            .iter()
-                            .any(|i| matches!(i, Object::Ref(x) if x.num == num))
-                        {
-                            return true;
-                        }
+                if let Object::Ref(x) = &o {
+                    if !seen.insert(*x) {
+                        continue;
                     }
                 }
-                None => {}
+                let Some(d) = fields::dict(r, &o, rev) else {
+                    continue;
+                };
+                if let Some(kids) = d.get(b"Kids").and_then(|k| fields::array(r, k, rev)) {
+                    stack.extend(kids);
+                }
+                match d.get(b"Contents") {
+                    Some(Object::Ref(x)) => {
+                        out.insert(x.num);
+                        if let Some(items) = fields::array(r, &Object::Ref(*x), rev) {
+                            out.extend(items.iter().filter_map(Object::as_ref).map(|y| y.num));
+                        }
+                    }
+                    Some(Object::Array(items)) => {
+                        out.extend(items.iter().filter_map(Object::as_ref).map(|y| y.num));
+                    }
+                    _ => {}
+                }
             }
         }
-        false
+        let out = std::rc::Rc::new(out);
+        self.contents
+            .borrow_mut()
+            .insert(rev, std::rc::Rc::clone(&out));
+        out
     }
 }
 

@@ -1046,7 +1046,7 @@ fn check_changes(
             .map(|c| c.revision)
             .max()
             .unwrap_or(r + 1);
-        let (en, vi) = Analysis::describe(&result.changed);
+        let (en, vi) = Analysis::describe(&result.changed, result.total);
         acc.fail(
             SubIndication::ModifiedAfterSigning,
             Message::new(
