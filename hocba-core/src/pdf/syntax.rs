@@ -2202,7 +2202,10 @@ mod tests {
         assert_ne!(a, b);
         assert!(a.equivalent(&b, file));
         assert!(!a.equivalent(&Object::Null, file));
-        assert!(!Object::Integer(1).equivalent(&Object::Real(1.0), file));
+        // Numbers compare by value: writers print 523.0 as 523 (pyHanko does).
+        assert!(Object::Integer(1).equivalent(&Object::Real(1.0), file));
+        assert!(Object::Real(523.0).equivalent(&Object::Integer(523), file));
+        assert!(!Object::Integer(1).equivalent(&Object::Real(1.5), file));
         let s = |data| {
             Object::Stream(Stream {
                 dict: Dict::default(),
