@@ -36,6 +36,19 @@ mod text;
 mod time;
 
 pub use identity::{compare_names, Identity};
+
+/// Entry points for the fuzz targets of `fuzz/` (not a stable API).
+#[doc(hidden)]
+pub mod fuzzing {
+    /// Reads `data` as the CMS of a signature, and its signing-certificate attribute.
+    pub fn cms(data: &[u8]) {
+        if let Ok(sd) = super::cms::parse(data) {
+            let _ = super::cms::signing_cert_hash(&sd.signer.attrs);
+            let _ = sd.signer.signed_attrs_for_verification();
+            let _ = super::cms::algorithm_oid(sd.signer.digest_algorithm);
+        }
+    }
+}
 pub use report::{
     ChangedObject, DocumentReport, Indication, Message, PolicyReport, RolesReport, SignatureReport,
     SignerReport, SubIndication, Verdict, VerificationReport,
