@@ -79,6 +79,7 @@ fn kind_vi(kind: &str) -> &'static str {
         "document information" => "thông tin tài liệu",
         "trailer" => "phần trailer",
         "analysis budget exceeded" => "vượt giới hạn phân tích",
+        "unreadable object" => "đối tượng không đọc được",
         _ => "đối tượng",
     }
 }
@@ -166,15 +167,31 @@ impl<'r, 'a> Analysis<'r, 'a> {
     }
 
     fn get(&self, num: u32, revision: usize) -> Option<(ObjRef, std::sync::Arc<Object>, usize)> {
-        let (defined_in, entry) = self.resolver.lookup(num, revision)?;
+        self.try_get(num, revision).ok().flatten()
+    }
+
+    /// Object `num` as of `revision`: `Ok(None)` when free or absent, `Err` when its entry
+    /// exists but the object cannot be read (a change the verifier cannot judge).
+    #[allow(clippy::type_complexity)]
+    fn try_get(
+        &self,
+        num: u32,
+        revision: usize,
+    ) -> Result<Option<(ObjRef, std::sync::Arc<Object>, usize)>, ()> {
+        let Some((defined_in, entry)) = self.resolver.lookup(num, revision) else {
+            return Ok(None);
+        };
         let gen = match entry {
             Entry::InFile { gen, .. } => gen,
             Entry::Compressed { .. } => 0,
-            Entry::Free { .. } => return None,
+            Entry::Free { .. } => return Ok(None),
         };
         let r = ObjRef { num, gen };
-        let loc = self.resolver.get(r, revision).ok()??;
-        Some((r, loc.object, defined_in))
+        match self.resolver.get(r, revision) {
+            Ok(Some(loc)) => Ok(Some((r, loc.object, defined_in))),
+            Ok(None) => Ok(None),
+            Err(_) => Err(()),
+        }
     }
 
     fn compute(&self, rev: usize) -> Changes {
@@ -277,7 +294,20 @@ impl<'r, 'a> Analysis<'r, 'a> {
         let mut new_objects: BTreeMap<u32, (ObjRef, usize)> = BTreeMap::new();
         for (&num, &by) in &touched {
             let old = self.get(num, rev);
-            let new = self.get(num, last);
+            let new = match self.try_get(num, last) {
+                Ok(n) => n,
+                Err(()) => {
+                    // Fail closed: an object a later revision writes but that cannot be read
+                    // might be read differently by a viewer.
+                    changed.push(ChangedObject {
+                        object: num,
+                        generation: old.as_ref().map_or(0, |(o, _, _)| o.gen),
+                        revision: by,
+                        kind: "unreadable object".into(),
+                    });
+                    continue;
+                }
+            };
             match (old, new) {
                 (None, None) => {}
                 (Some((oref, _, _)), None) => changed.push(ChangedObject {

@@ -33,10 +33,14 @@ const HB_NAMESPACE: &[u8] = b"urn:hocba:pdfa:1#";
 
 /// `auto`: `hocba` when any revision embeds `hocba.xml`, carries `hb:` XMP, or has both `GVCN`
 /// and `HT` fields — so a record whose XML was stripped never passes as a generic PDF.
+///
+/// The revisions looked at are `revisions` (the original, the signed ones and the last: where a
+/// record's data must be), so a file of 10,000 revisions is not read 10,000 times.
 pub(crate) fn choose_profile(
     resolver: &Resolver<'_>,
     found: &Found,
     policy: ProfilePolicy,
+    revisions: &[usize],
 ) -> Profile {
     match policy {
         ProfilePolicy::Hocba => return Profile::Hocba,
@@ -47,7 +51,7 @@ pub(crate) fn choose_profile(
     if names.contains(&"GVCN") && names.contains(&"HT") {
         return Profile::Hocba;
     }
-    for rev in 1..=resolver.revision_count() {
+    for &rev in revisions {
         if embedded_xml(resolver, rev).is_some() {
             return Profile::Hocba;
         }
@@ -160,6 +164,15 @@ pub(crate) fn embedded_xml(resolver: &Resolver<'_>, rev: usize) -> Option<Result
     Some(read())
 }
 
+/// The revisions a record's data is checked at: every signed revision and the last one, sorted.
+pub(crate) fn signed_revisions(checked: &[Checked], last: usize) -> Vec<usize> {
+    let mut revs: Vec<usize> = checked.iter().filter_map(|c| c.report.revision).collect();
+    revs.push(last);
+    revs.sort_unstable();
+    revs.dedup();
+    revs
+}
+
 fn role_vi(role: &str) -> &'static str {
     match role {
         "GVCN" => "giáo viên chủ nhiệm (GVCN)",
@@ -193,6 +206,7 @@ pub(crate) fn check(
         doc.messages.push(msg);
     };
     let last = resolver.revision_count();
+    let signed = signed_revisions(checked, last);
     let first_signed = checked
         .iter()
         .filter(|c| c.report.kind == "SIGNATURE")
@@ -204,7 +218,11 @@ pub(crate) fn check(
     if let Some(r1) = first_signed {
         match embedded_xml(resolver, r1) {
             None => {
-                let later = (r1 + 1..=last).find(|r| embedded_xml(resolver, *r).is_some());
+                let later = signed
+                    .iter()
+                    .copied()
+                    .filter(|r| *r > r1)
+                    .find(|r| embedded_xml(resolver, *r).is_some());
                 let (en, vi) = match later {
                     Some(r) => (
                         format!(
@@ -227,8 +245,10 @@ pub(crate) fn check(
             ),
             Some(Ok(bytes)) => {
                 doc.embedded_xml = true;
-                if let Some(changed_at) = (r1 + 1..=last)
-                    .find(|r| !matches!(embedded_xml(resolver, *r), Some(Ok(ref b)) if *b == bytes))
+                if let Some(changed_at) =
+                    signed.iter().copied().filter(|r| *r > r1).find(
+                        |r| !matches!(embedded_xml(resolver, *r), Some(Ok(ref b)) if *b == bytes),
+                    )
                 {
                     let (f, t) = (r1.to_string(), changed_at.to_string());
                     push(

@@ -356,7 +356,10 @@ pub fn verify(pdf: &[u8], options: &VerifyOptions) -> Result<VerificationReport,
     }
     checked.sort_by_key(|c| (c.report.revision.unwrap_or(usize::MAX), c.order));
 
-    let profile = document::choose_profile(&resolver, &found, options.profile);
+    let mut looked_at = document::signed_revisions(&checked, revs.len());
+    looked_at.insert(0, 1);
+    looked_at.dedup();
+    let profile = document::choose_profile(&resolver, &found, options.profile, &looked_at);
     report.document.profile = profile.as_str().into();
     let doc_verdict = match profile {
         // Nothing signed: nothing to check about the signed document.
