@@ -298,3 +298,86 @@ def test_docmdp_no_changes_is_enforced(rendered: bytes) -> None:
     sig = report.signatures[0]
     assert (sig["indication"], sig["subIndication"]) == ("TOTAL_FAILED", "MODIFIED_AFTER_SIGNING")
     assert "docmdp_violation" in {m["code"] for m in sig["messages"]}, report.to_text(True)
+
+
+# --- Timestamps (issue 7): RFC 3161 tokens made by pyHanko's in-process TSA with the test
+# PKI's TSA keys (fixtures/pki/ee/tsa, tsa-legacy) at fixed times. ---------------------------
+
+
+def _timestamper(ident: str, when: dt.datetime, md: str | None = None):  # type: ignore[no-untyped-def]
+    from pyhanko.keys import load_cert_from_pemder, load_certs_from_pemder, load_private_key_from_pemder
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    ee = PKI / "ee" / ident
+    chain = list(load_certs_from_pemder([str(ee / "chain.pem")]))
+    return DummyTimeStamper(
+        tsa_cert=load_cert_from_pemder(str(ee / "cert.pem")),
+        tsa_key=load_private_key_from_pemder(str(ee / "key.pem"), passphrase=None),
+        certs_to_embed=chain,
+        fixed_dt=when,
+        override_md=md,
+    )
+
+
+def _sign_timestamped(data: bytes, field: str, ident: str, timestamper) -> bytes:  # type: ignore[no-untyped-def]
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    ee = PKI / "ee" / ident
+    signer = signers.SimpleSigner.load(
+        str(ee / "key.pem"), str(ee / "cert.pem"), ca_chain_files=(str(ee / "chain.pem"),)
+    )
+    meta = signers.PdfSignatureMetadata(
+        field_name=field, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES
+    )
+    pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper)
+    return pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(data))).getvalue()  # type: ignore[no-any-return]
+
+
+UTC = dt.timezone.utc
+
+
+def test_signature_timestamp_is_the_proof_of_existence(rendered: bytes) -> None:
+    _pyhanko()
+    when = dt.datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    pdf = _sign_timestamped(rendered, "GVCN", "example-gvcn", _timestamper("tsa", when))
+    s = verify(pdf).signatures[0]
+    assert (s["indication"], s["timeSource"], s["timeUsed"]) == (
+        "TOTAL_PASSED",
+        "timestamp",
+        "2026-03-01T09:00:00Z",
+    ), json.dumps(s, indent=1, ensure_ascii=False)
+    assert "timestamp_used" in {m["code"] for m in s["messages"]}
+
+
+def test_expired_signer_timestamped_by_a_tsa_under_an_older_root_passes(rendered: bytes) -> None:
+    """A signer expired at the end of 2023, timestamped in 2023 by a TSA (itself expired since)
+    under an older SHA-1 root, judged today: valid, at the timestamp's time."""
+    _pyhanko()
+    when = dt.datetime(2023, 6, 1, 2, 0, tzinfo=UTC)
+    pdf = _sign_timestamped(rendered, "GVCN", "bad-expired", _timestamper("tsa-legacy", when))
+    legacy_root = (PKI / "ca" / "mic-sha1-root" / "cert.pem").read_bytes()
+    report = hocba.verify_pdf(pdf, trust=[TRUST, legacy_root], crls=[CRLS], at=AT)
+    s = report.signatures[0]
+    codes = {m["code"] for m in s["messages"]}
+    assert (s["indication"], s["timeSource"]) == ("TOTAL_PASSED", "timestamp"), report.to_text(True)
+    assert "timestamp_used" in codes
+    # Without the legacy root the token cannot be used: expired, no proof of existence.
+    s = verify(pdf).signatures[0]
+    assert (s["indication"], s["subIndication"]) == ("INDETERMINATE", "OUT_OF_BOUNDS_NO_POE")
+    assert "timestamp_invalid" in {m["code"] for m in s["messages"]}
+
+
+def test_document_timestamp_is_verified(rendered: bytes) -> None:
+    _pyhanko()
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
+    signed = _pyhanko_sign(rendered, "GVCN", "example-gvcn", certify=True)
+    stamper = signers.PdfTimeStamper(_timestamper("tsa", dt.datetime(2026, 6, 1, tzinfo=UTC)))
+    out = stamper.timestamp_pdf(IncrementalPdfFileWriter(io.BytesIO(signed)), md_algorithm="sha256")
+    report = verify(out.getvalue(), profile="generic")
+    kinds = [(s["kind"], s["indication"]) for s in report.signatures]
+    assert kinds == [("SIGNATURE", "TOTAL_PASSED"), ("DOC_TIMESTAMP", "TOTAL_PASSED")], report.to_text(True)
+    assert report.signatures[1]["signer"]["commonName"].startswith("Vietnam National TSA")
+    assert report.passed

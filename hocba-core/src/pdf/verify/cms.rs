@@ -203,6 +203,9 @@ impl SignerInfo<'_> {
 pub(crate) struct SignedData<'a> {
     /// Whether `eContent` is present (must not be, for a detached PDF signature).
     pub econtent: bool,
+    /// The encapsulated content's octets (a timestamp token's TSTInfo), when present as one
+    /// primitive OCTET STRING.
+    pub econtent_bytes: Option<&'a [u8]>,
     /// The encapsulated content type.
     pub econtent_type: ObjectIdentifier,
     /// Certificates (plain X.509 choices only), DER.
@@ -245,6 +248,13 @@ pub(crate) fn parse(data: &[u8]) -> R<SignedData<'_>> {
     let eci_kids = children(eci.value, 4)?;
     let econtent_type = oid(&expect(eci_kids.first(), 0x06, "eContentType")?)?;
     let econtent = eci_kids.len() > 1;
+    let econtent_bytes = match eci_kids.get(1) {
+        Some(t) if t.tag == 0xA0 => {
+            let inner = read_tlv(t.value, 5)?;
+            (inner.tag == 0x04).then_some(inner.value)
+        }
+        _ => None,
+    };
     let mut certificates = Vec::new();
     let mut crls = Vec::new();
     if let Some(t) = f.get(i).filter(|t| t.tag == 0xA0) {
@@ -274,6 +284,7 @@ pub(crate) fn parse(data: &[u8]) -> R<SignedData<'_>> {
     let signer = signer_info(first)?;
     Ok(SignedData {
         econtent,
+        econtent_bytes,
         econtent_type,
         certificates,
         crls,
@@ -474,3 +485,42 @@ mod tests {
         }
     }
 }
+
+/// The fields of an RFC 3161 TSTInfo the verifier uses.
+#[derive(Debug, Clone)]
+pub(crate) struct TstInfo<'a> {
+    /// The message imprint's hash algorithm.
+    pub imprint_algorithm: ObjectIdentifier,
+    /// The message imprint.
+    pub imprint: &'a [u8],
+    /// genTime, Unix seconds.
+    pub gen_time: i64,
+}
+
+/// Reads a TSTInfo (RFC 3161 2.4.2).
+pub(crate) fn tst_info(data: &[u8]) -> R<TstInfo<'_>> {
+    let seq = read_tlv(data, 0)?;
+    if seq.tag != 0x30 {
+        return bad("TSTInfo is not a sequence");
+    }
+    let f = children(seq.value, 1)?;
+    expect(f.first(), 0x02, "TSTInfo version")?;
+    expect(f.get(1), 0x06, "TSTInfo policy")?;
+    let mi = expect(f.get(2), 0x30, "messageImprint")?;
+    let mik = children(mi.value, 2)?;
+    let alg = expect(mik.first(), 0x30, "hashAlgorithm")?;
+    let imprint = expect(mik.get(1), 0x04, "hashedMessage")?.value;
+    expect(f.get(3), 0x02, "serialNumber")?;
+    let gt = expect(f.get(4), 0x18, "genTime")?;
+    let gen_time = super::time::parse_generalized_time(gt.value)
+        .ok_or_else(|| CmsError("genTime is not a valid GeneralizedTime".into()))?;
+    Ok(TstInfo {
+        imprint_algorithm: algorithm_oid(alg.raw)?,
+        imprint,
+        gen_time,
+    })
+}
+
+/// id-ct-TSTInfo.
+pub(crate) const OID_TST_INFO: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.1.4");

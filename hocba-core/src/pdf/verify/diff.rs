@@ -333,7 +333,10 @@ impl<'r, 'a> Analysis<'r, 'a> {
                             &old,
                             &new,
                             &[b"DSS", b"Extensions", b"Metadata"],
-                            |k, o, n| k == b"AcroForm" && form_allowed(o, n, &new_ts_fields),
+                            |k, o, n| {
+                                k == b"AcroForm"
+                                    && o.is_some_and(|o| form_allowed(o, n, &new_ts_fields))
+                            },
                         )
                     } else if Some(oref) == form_then {
                         form_allowed(&old, &new, &new_ts_fields)
@@ -644,7 +647,7 @@ fn dict_diff_allowed(
     old: &Object,
     new: &Object,
     free: &[&[u8]],
-    special: impl Fn(&[u8], &Object, &Object) -> bool,
+    special: impl Fn(&[u8], Option<&Object>, &Object) -> bool,
 ) -> bool {
     let (Object::Dict(o), Object::Dict(n)) = (old, new) else {
         return false;
@@ -664,9 +667,9 @@ fn dict_diff_allowed(
         };
         equal
             || free.contains(&k)
-            || match (a, b) {
-                (Some(a), Some(b)) => special(k, a, b),
-                _ => false,
+            || match b {
+                Some(b) => special(k, a, b),
+                None => false,
             }
     })
 }
@@ -678,9 +681,15 @@ fn form_allowed(old: &Object, new: &Object, new_fields: &BTreeSet<ObjRef>) -> bo
     })
 }
 
-/// `new` is the array `old` plus references from `extra`.
-fn grows_by(old: &Object, new: &Object, extra: &BTreeSet<ObjRef>) -> bool {
-    let (Object::Array(o), Object::Array(n)) = (old, new) else {
+/// `new` is the array `old` (none: empty) plus references from `extra`.
+fn grows_by(old: Option<&Object>, new: &Object, extra: &BTreeSet<ObjRef>) -> bool {
+    let empty = Vec::new();
+    let o = match old {
+        None => &empty,
+        Some(Object::Array(o)) => o,
+        Some(_) => return false,
+    };
+    let Object::Array(n) = new else {
         return false;
     };
     n.len() >= o.len()

@@ -191,12 +191,21 @@ codes! {
     METADATA_UPDATED = ("metadata_updated", N, "signing.md Verification 7", "changes",
         "the document information or XMP metadata were updated after the signature of field {field} (allowed: not displayed content)",
         "thông tin tài liệu hoặc siêu dữ liệu XMP đã được cập nhật sau chữ ký của trường {field} (được phép: không phải nội dung hiển thị)");
-    DOC_TIMESTAMP_UNCHECKED = ("doc_timestamp_unchecked", W, "signing.md Verification 2", "cms",
-        "document timestamp in field {field} is listed but not verified in this version",
-        "dấu thời gian tài liệu ở trường {field} được liệt kê nhưng chưa được kiểm tra trong phiên bản này");
-    TIMESTAMP_UNCHECKED = ("timestamp_unchecked", N, "signing.md Verification 5", "cms",
-        "the signature of field {field} carries an RFC 3161 timestamp, not used as proof of existence in this version",
-        "chữ ký của trường {field} có dấu thời gian RFC 3161, phiên bản này chưa dùng nó làm bằng chứng thời điểm");
+    TIMESTAMP_USED = ("timestamp_used", N, "signing.md Verification 5; RFC 3161", "timestamp",
+        "the signature of field {field} carries a valid timestamp of {tsa} at {at}: the certificates were judged at that time",
+        "chữ ký của trường {field} có dấu thời gian hợp lệ của {tsa} lúc {at}: các chứng thư số được kiểm tra tại thời điểm đó");
+    TIMESTAMP_WEAK_IMPRINT = ("timestamp_weak_imprint", N, "signing.md Verification 5", "timestamp",
+        "the timestamp of field {field} hashes with {algorithm} (accepted for timestamps, as signing.md allows)",
+        "dấu thời gian của trường {field} dùng hàm băm {algorithm} (được chấp nhận với dấu thời gian theo signing.md)");
+    TIMESTAMP_INVALID = ("timestamp_invalid", W, "signing.md Verification 5; RFC 3161", "timestamp",
+        "the timestamp of field {field} cannot be used: {detail}",
+        "không dùng được dấu thời gian của trường {field}: {detailVi}");
+    TIMESTAMP_BEFORE_CLAIMED = ("timestamp_before_claimed", N, "signing.md What real Vietnamese signed files look like", "timestamp",
+        "the timestamp of field {field} ({at}) is earlier than the claimed signing time ({claimed}); clocks differ, this alone does not invalidate the signature",
+        "dấu thời gian của trường {field} ({at}) sớm hơn thời điểm ký được khai báo ({claimed}); đồng hồ các máy lệch nhau, điều này không làm chữ ký mất hiệu lực");
+    CLAIMED_TIME_LOCAL = ("claimed_time_local", N, "signing.md What real Vietnamese signed files look like", "timestamp",
+        "the claimed signing time of field {field} ({claimed}) is seven hours after its timestamp ({at}): local time (UTC+7) written as UTC; this alone does not invalidate the signature",
+        "thời điểm ký khai báo của trường {field} ({claimed}) muộn hơn dấu thời gian ({at}) bảy giờ: giờ Việt Nam bị ghi như giờ UTC; điều này không làm chữ ký mất hiệu lực");
     // --- document checks (profile hocba) ---
     PROFILE_GENERIC = ("profile_generic", N, "signing.md Profiles", "document",
         "the file is not a hocba record (no embedded hocba.xml, no hb: metadata, no GVCN and HT fields); only its signatures were verified",

@@ -34,6 +34,7 @@ mod report;
 mod signature;
 mod text;
 mod time;
+mod timestamp;
 
 pub use identity::{compare_names, Identity};
 

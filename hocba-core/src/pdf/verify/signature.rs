@@ -347,12 +347,16 @@ fn run(
 
     // Step 4: the CMS.
     if is_doc_ts {
-        acc.fail(
-            SubIndication::TryLater,
-            Message::new(&m::DOC_TIMESTAMP_UNCHECKED, &[("field", field)]),
-        );
         check_changes(
             ctx, resolver, dict_ref, report, acc, analysis, trailing, field,
+        );
+        check_document_timestamp(
+            ctx,
+            &contents.bytes,
+            [&ctx.file[..b], &ctx.file[c..end]],
+            field,
+            report,
+            acc,
         );
         return;
     }
@@ -400,9 +404,37 @@ fn run(
     }
     report.signing_time = claimed.map(rfc3339);
     out.claimed = claimed;
-    if !sd.signer.timestamp_tokens.is_empty() {
-        acc.note(Message::new(&m::TIMESTAMP_UNCHECKED, &[("field", field)]));
-    }
+    // The signature timestamp (PAdES B-T), the best proof of existence when it verifies.
+    let proof = sd.signer.timestamp_tokens.first().and_then(|token| {
+        match super::timestamp::check_token(ctx, token, &[sd.signer.signature]).and_then(|t| {
+            super::timestamp::check_tsa_at_gen_time(ctx, &t, &sd_certs(&sd)).map(|tsa| (t, tsa))
+        }) {
+            Ok((t, tsa)) => {
+                let at = rfc3339(t.gen_time);
+                acc.note(Message::new(
+                    &m::TIMESTAMP_USED,
+                    &[("field", field), ("tsa", &tsa), ("at", &at)],
+                ));
+                if t.imprint_hash.is_weak() {
+                    acc.note(Message::new(
+                        &m::TIMESTAMP_WEAK_IMPRINT,
+                        &[("field", field), ("algorithm", t.imprint_hash.name())],
+                    ));
+                }
+                if let Some(c) = claimed {
+                    timing_notes(c, t.gen_time, field, acc);
+                }
+                Some(t.gen_time)
+            }
+            Err(w) => {
+                acc.note(Message::new(
+                    &m::TIMESTAMP_INVALID,
+                    &[("field", field), ("detail", &w.en), ("detailVi", &w.vi)],
+                ));
+                None
+            }
+        }
+    });
 
     // Step 7 (before the certificates: a modified document fails whatever its signer).
     check_changes(
@@ -413,11 +445,12 @@ fn run(
     let Some(signer) = signer else { return };
     let base = acc.verdict;
     let options = ctx.options;
-    let (time, source) = match (options.at, claimed) {
-        (At::Claimed, Some(t)) => (t, "claimed"),
+    let (time, source) = match (proof, options.at, claimed) {
+        (Some(t), _, _) => (t, "timestamp"),
+        (None, At::Claimed, Some(t)) => (t, "claimed"),
         _ => (options.effective_validation_time(), "validation"),
     };
-    if options.at == At::Claimed {
+    if options.at == At::Claimed && source == "claimed" {
         let at = rfc3339(time);
         acc.note(Message::new(&m::CLAIMED_TIME_ONLY, &[("at", &at)]));
     }
@@ -435,8 +468,15 @@ fn run(
         let n = sd.signer.attrs.adbe_ocsp.to_string();
         acc.note(Message::new(&m::OCSP_NOT_CHECKED, &[("count", &n)]));
     }
-    let (path, chain_verdict, chain_msgs, revocation) =
-        check_certificates(ctx, &signer, &extra, &crls, time, field);
+    let (path, chain_verdict, chain_msgs, revocation) = check_certificates(
+        ctx,
+        &signer,
+        &extra,
+        &crls,
+        time,
+        Purpose::DocumentSigning,
+        field,
+    );
     if let Some(p) = &path {
         report.chain = p.certs.iter().map(|c| c.subject()).collect();
         report.trust_anchor = p.certs.last().map(|c| pki::anchor_display_name(c));
@@ -447,7 +487,15 @@ fn run(
     // Expired without proof of existence: what the verdict would be at the claimed time.
     if chain_verdict.sub == Some(SubIndication::OutOfBoundsNoPoe) && source == "validation" {
         if let Some(t) = claimed {
-            let (_, v, _, _) = check_certificates(ctx, &signer, &extra, &crls, t, field);
+            let (_, v, _, _) = check_certificates(
+                ctx,
+                &signer,
+                &extra,
+                &crls,
+                t,
+                Purpose::DocumentSigning,
+                field,
+            );
             let at_claimed = base.worst(v);
             report.indication_at_claimed_time = Some(at_claimed.indication);
             let at = rfc3339(t);
@@ -549,7 +597,7 @@ fn hex(b: &[u8]) -> String {
 
 /// Finds the signer's certificate by the SignerInfo's identifier among the CMS certificates,
 /// the supplied intermediates and the anchors.
-fn find_signer(ctx: &Context<'_>, sd: &SignedData<'_>) -> Option<Certificate> {
+pub(crate) fn find_signer(ctx: &Context<'_>, sd: &SignedData<'_>) -> Option<Certificate> {
     let matches = |c: &Certificate| match sd.signer.sid {
         SignerId::IssuerSerial { issuer, serial } => {
             c.issuer_raw() == issuer && c.serial_hex() == hex(serial_norm(serial))
@@ -799,13 +847,14 @@ fn check_certificates(
     extra: &[Certificate],
     crls: &[Crl],
     time: i64,
+    purpose: Purpose,
     field: &str,
 ) -> (Option<CertPath>, Verdict, Vec<Message>, &'static str) {
     let mut acc = Acc {
         verdict: Verdict::PASSED,
         messages: Vec::new(),
     };
-    let options = PathOptions::new(time, Purpose::DocumentSigning);
+    let options = PathOptions::new(time, purpose);
     let path = match pki::build_path(signer, extra, &ctx.store, &options, &ctx.cache) {
         Ok(p) => p,
         Err(PathError::BudgetExceeded { what }) => {
@@ -1080,4 +1129,99 @@ fn check_changes(
             );
         }
     }
+}
+
+/// Notes on a claimed time against a timestamp's (signing.md, real files): local time written as
+/// UTC (seven hours ahead of the token), or a token slightly earlier than the claim. Neither
+/// makes a signature invalid.
+fn timing_notes(claimed: i64, gen_time: i64, field: &str, acc: &mut Acc) {
+    let ahead = claimed - gen_time;
+    if (7 * 3600 - 900..=7 * 3600 + 900).contains(&ahead) {
+        acc.note(Message::new(
+            &m::CLAIMED_TIME_LOCAL,
+            &[
+                ("field", field),
+                ("claimed", &rfc3339(claimed)),
+                ("at", &rfc3339(gen_time)),
+            ],
+        ));
+    } else if ahead > 0 {
+        acc.note(Message::new(
+            &m::TIMESTAMP_BEFORE_CLAIMED,
+            &[
+                ("field", field),
+                ("claimed", &rfc3339(claimed)),
+                ("at", &rfc3339(gen_time)),
+            ],
+        ));
+    }
+}
+
+/// A document timestamp (`/ETSI.RFC3161`, ISO 32000-2 12.8.5): the token stamps the covered
+/// bytes; its TSA is judged like a signer (timeStamping purpose) at the validation time.
+fn check_document_timestamp(
+    ctx: &Context<'_>,
+    token: &[u8],
+    covered: [&[u8]; 2],
+    field: &str,
+    report: &mut SignatureReport,
+    acc: &mut Acc,
+) {
+    let t = match super::timestamp::check_token(ctx, token, &covered) {
+        Ok(t) => t,
+        Err(w) => {
+            use super::timestamp::Fault;
+            let sub = match w.fault {
+                Fault::Imprint => SubIndication::HashFailure,
+                Fault::Signature => SubIndication::SigCryptoFailure,
+                Fault::Certificate => SubIndication::NoCertificateChainFound,
+                Fault::Format => SubIndication::FormatFailure,
+            };
+            acc.fail(
+                sub,
+                Message::new(
+                    &m::TIMESTAMP_INVALID,
+                    &[("field", field), ("detail", &w.en), ("detailVi", &w.vi)],
+                ),
+            );
+            return;
+        }
+    };
+    report.digest_algorithm = Some(t.imprint_hash.name().into());
+    report.signing_time = Some(rfc3339(t.gen_time));
+    report.signer = Some(SignerReport {
+        common_name: t.tsa.common_name(),
+        uid: t.tsa.uid(),
+        subject: t.tsa.subject(),
+        issuer: t.tsa.issuer(),
+        serial: t.tsa.serial_hex(),
+        sha256: t.tsa.sha256_hex(),
+    });
+    if t.imprint_hash.is_weak() {
+        acc.note(Message::new(
+            &m::TIMESTAMP_WEAK_IMPRINT,
+            &[("field", field), ("algorithm", t.imprint_hash.name())],
+        ));
+    }
+    let time = ctx.options.effective_validation_time();
+    report.time_used = Some(rfc3339(time));
+    report.time_source = Some("validation".into());
+    let mut crls: Vec<Crl> = ctx.options.crls.clone();
+    crls.extend(ctx.dss_crls.iter().cloned());
+    let (path, verdict, msgs, revocation) = check_certificates(
+        ctx,
+        &t.tsa,
+        &t.certificates,
+        &crls,
+        time,
+        Purpose::TimeStamping,
+        field,
+    );
+    if let Some(p) = &path {
+        report.chain = p.certs.iter().map(|c| c.subject()).collect();
+        report.trust_anchor = p.certs.last().map(|c| pki::anchor_display_name(c));
+    }
+    report.revocation = revocation.into();
+    acc.verdict = acc.verdict.worst(verdict);
+    acc.messages.extend(msgs);
 }
