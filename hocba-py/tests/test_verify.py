@@ -20,6 +20,7 @@ import datetime as dt
 import io
 import json
 import pickle
+import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -381,3 +382,59 @@ def test_document_timestamp_is_verified(rendered: bytes) -> None:
     assert kinds == [("SIGNATURE", "TOTAL_PASSED"), ("DOC_TIMESTAMP", "TOTAL_PASSED")], report.to_text(True)
     assert report.signatures[1]["signer"]["commonName"].startswith("Vietnam National TSA")
     assert report.passed
+
+
+# --- What real Vietnamese signed files look like (issue 7) ----------------------------------
+
+
+def test_leaf_only_cms_needs_the_callers_intermediates(rendered: bytes) -> None:
+    """Many tools embed only the signer's certificate: the intermediate must come from the
+    caller (--intermediates)."""
+    _pyhanko()
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    ee = PKI / "ee" / "example-gvcn"
+    signer = signers.SimpleSigner.load(str(ee / "key.pem"), str(ee / "cert.pem"), ca_chain_files=())
+    meta = signers.PdfSignatureMetadata(
+        field_name="GVCN", md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES
+    )
+    pdf = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(rendered)), meta, signer=signer).getvalue()
+    alone = verify(pdf, profile="generic").signatures[0]
+    assert (alone["indication"], alone["subIndication"]) == ("INDETERMINATE", "NO_CERTIFICATE_CHAIN_FOUND")
+    inter = (PKI / "ca" / "intermediates.pem").read_bytes()
+    helped = verify(pdf, profile="generic", intermediates=[inter]).signatures[0]
+    assert helped["indication"] == "TOTAL_PASSED" and len(helped["chain"]) == 3
+
+
+def test_adbe_pkcs7_detached(rendered: bytes) -> None:
+    """adbe.pkcs7.detached, the most common SubFilter in Vietnam, verifies like CAdES."""
+    _pyhanko()
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    ee = PKI / "ee" / "example-gvcn"
+    signer = signers.SimpleSigner.load(
+        str(ee / "key.pem"), str(ee / "cert.pem"), ca_chain_files=(str(ee / "chain.pem"),)
+    )
+    meta = signers.PdfSignatureMetadata(
+        field_name="GVCN", md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.ADOBE_PKCS7_DETACHED
+    )
+    pdf = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(rendered)), meta, signer=signer).getvalue()
+    s = verify(pdf, profile="generic").signatures[0]
+    assert (s["subFilter"], s["indication"]) == ("adbe.pkcs7.detached", "TOTAL_PASSED"), s
+
+
+def test_whole_file_rewrite_after_signing_is_reported_plainly(tmp_path: Path) -> None:
+    """A PDF library re-saving the signed file (qpdf here) breaks every signature, and the
+    report says the document was rewritten."""
+    qpdf = shutil.which("qpdf")
+    if qpdf is None:
+        missing("qpdf")
+    src, out = VERIFY / "valid-gvcn-ht-dau.pdf", tmp_path / "rewritten.pdf"
+    subprocess.run([qpdf, str(src), str(out)], check=True)
+    report = verify(out.read_bytes())
+    assert report.indication == "TOTAL_FAILED", report.to_text(True)
+    assert all(s["indication"] == "TOTAL_FAILED" for s in report.signatures)
+    for s in report.signatures:
+        assert "file_rewritten" in {m["code"] for m in s["messages"]}, report.to_text(True)

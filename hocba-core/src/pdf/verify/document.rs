@@ -318,6 +318,14 @@ pub(crate) fn check(
             None => found.fields.iter().any(|f| f.name == "DAU"),
         },
     };
+    // A role is present when its field holds a signature, whether or not that signature's
+    // revision could be determined (a broken signature is judged on its own line, not
+    // reported missing); the order is checked between signatures whose revisions are known.
+    let signed_in = |role: &str| -> bool {
+        checked
+            .iter()
+            .any(|c| c.report.kind == "SIGNATURE" && c.report.field.as_deref() == Some(role))
+    };
     let revision_of = |role: &str| -> Option<usize> {
         checked
             .iter()
@@ -333,6 +341,7 @@ pub(crate) fn check(
                       doc: &mut DocumentReport|
      -> String {
         match rev {
+            None if signed_in(role) => "present".into(),
             None if required => {
                 push(
                     doc,

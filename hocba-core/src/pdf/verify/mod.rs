@@ -356,6 +356,21 @@ pub fn verify(pdf: &[u8], options: &VerifyOptions) -> Result<VerificationReport,
         ));
     }
     checked.sort_by_key(|c| (c.report.revision.unwrap_or(usize::MAX), c.order));
+    // A file re-saved by a PDF library after signing: fewer revisions than a signed file needs
+    // (the original plus one per signature), and signatures that no longer cover a revision.
+    let signatures = checked
+        .iter()
+        .filter(|c| c.report.kind == "SIGNATURE")
+        .count();
+    if signatures > 0 && revs.len() <= signatures {
+        for c in checked.iter_mut().filter(|c| c.report.revision.is_none()) {
+            let field = c.report.field.clone().unwrap_or_default();
+            c.report.messages.insert(
+                0,
+                Message::new(&messages::FILE_REWRITTEN, &[("field", &field)]),
+            );
+        }
+    }
 
     let mut looked_at = document::signed_revisions(&checked, revs.len());
     looked_at.insert(0, 1);
