@@ -1,0 +1,29 @@
+//! A loop for profilers (`valgrind --tool=callgrind`, `perf`): verifies one signed PDF N times
+//! with the test PKI's anchors and CRLs.
+//! `cargo run --release -p hocba-core --example profile_verify -- [FILE] [N]`
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let file = args
+        .next()
+        .unwrap_or_else(|| "fixtures/pdf/verify/valid-gvcn-ht-dau.pdf".into());
+    let n: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(20);
+    let read = |p: &str| {
+        std::fs::read(p).unwrap_or_else(|e| {
+            eprintln!("{p}: {e}");
+            std::process::exit(2)
+        })
+    };
+    let pdf = read(&file);
+    let mut options = hocba_core::pdf::verify::VerifyOptions::new(1_795_824_000);
+    options.trust = hocba_core::pki::load_certificates(&read("fixtures/pki/trust/bundle.pem"))
+        .unwrap_or_default();
+    options.crls =
+        hocba_core::pki::load_crls(&read("fixtures/pki/ca/all-crls.pem")).unwrap_or_default();
+    let mut passed = 0usize;
+    for _ in 0..n {
+        passed += usize::from(
+            hocba_core::pdf::verify::verify(&pdf, &options).is_ok_and(|r| r.passed()),
+        );
+    }
+    println!("{passed}/{n} passed");
+}
