@@ -966,6 +966,9 @@ fn verify(cli: &Cli) -> u8 {
         ProfileArg::Hocba => ProfilePolicy::Hocba,
         ProfileArg::Generic => ProfilePolicy::Generic,
     };
+    // One signature cache for the whole batch: the CA certificates and CRLs shared by the files
+    // are verified once.
+    options.shared_cache = Some(std::sync::Arc::new(hocba_core::pki::SignatureCache::new()));
     if options.trust.is_empty() {
         fail(
             cli,

@@ -21,9 +21,8 @@ fn main() {
         hocba_core::pki::load_crls(&read("fixtures/pki/ca/all-crls.pem")).unwrap_or_default();
     let mut passed = 0usize;
     for _ in 0..n {
-        passed += usize::from(
-            hocba_core::pdf::verify::verify(&pdf, &options).is_ok_and(|r| r.passed()),
-        );
+        passed +=
+            usize::from(hocba_core::pdf::verify::verify(&pdf, &options).is_ok_and(|r| r.passed()));
     }
     println!("{passed}/{n} passed");
 }

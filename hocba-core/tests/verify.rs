@@ -1752,3 +1752,23 @@ fn docs_list_every_verification_code() {
         "docs/verification-codes.md is stale; rewrite with HOCBA_UPDATE_GOLDEN=1"
     );
 }
+
+#[test]
+fn a_shared_cache_changes_no_verdict_and_saves_work() {
+    let cache = std::sync::Arc::new(hocba_core::pki::SignatureCache::new());
+    let mut shared = options();
+    shared.shared_cache = Some(std::sync::Arc::clone(&cache));
+    for c in cases() {
+        assert_eq!(
+            run(&c.pdf, &shared).to_json(),
+            run(&c.pdf, &options()).to_json(),
+            "{}",
+            c.name
+        );
+    }
+    // Everything this file needs is in the cache now: verifying it again checks no certificate
+    // or CRL signature.
+    let before = cache.verifications();
+    assert!(run(&docs().ghd, &shared).passed());
+    assert_eq!(cache.verifications(), before);
+}

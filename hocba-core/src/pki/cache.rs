@@ -10,6 +10,10 @@ use super::crl::Crl;
 /// (signer key SHA-256, signed object SHA-256) → verified.
 type Results = HashMap<([u8; 32], [u8; 32]), bool>;
 
+/// Results remembered at most; the cache starts over beyond it, so a cache shared by a batch of
+/// any size stays within a few megabytes.
+pub const MAX_ENTRIES: usize = 65_536;
+
 /// Remembers which certificate and CRL signatures verified, so that a certificate or CRL shared
 /// by several paths (the school's CA under every teacher's certificate) is verified once.
 ///
@@ -78,7 +82,11 @@ impl SignatureCache {
         }
         let result = verify();
         self.verifications.fetch_add(1, Ordering::Relaxed);
-        self.lock().insert((key, object), result);
+        let mut results = self.lock();
+        if results.len() >= MAX_ENTRIES {
+            results.clear();
+        }
+        results.insert((key, object), result);
         result
     }
 }

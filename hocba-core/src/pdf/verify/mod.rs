@@ -132,6 +132,11 @@ pub struct VerifyOptions {
     pub seal: SealPolicy,
     /// Profile.
     pub profile: ProfilePolicy,
+    /// A signature cache shared by the verifications of a batch: the school's CA certificates
+    /// and CRLs, the same in every file, are then verified once for the whole batch (results are
+    /// keyed by the exact key and signed bytes, so sharing never changes a verdict). `None`: one
+    /// cache per file.
+    pub shared_cache: Option<std::sync::Arc<SignatureCache>>,
 }
 
 impl VerifyOptions {
@@ -146,6 +151,7 @@ impl VerifyOptions {
             revocation: RevocationPolicy::Require,
             seal: SealPolicy::Auto,
             profile: ProfilePolicy::Auto,
+            shared_cache: None,
         }
     }
 
@@ -225,7 +231,7 @@ pub(crate) struct Context<'a> {
     pub file: &'a [u8],
     pub options: &'a VerifyOptions,
     pub store: TrustStore,
-    pub cache: SignatureCache,
+    pub cache: std::sync::Arc<SignatureCache>,
     /// CRLs of the document security store (`/DSS /CRLs`) of the last revision.
     pub dss_crls: Vec<Crl>,
 }
@@ -327,7 +333,10 @@ pub fn verify(pdf: &[u8], options: &VerifyOptions) -> Result<VerificationReport,
         file: pdf,
         options,
         store: TrustStore::new(options.trust.clone(), options.intermediates.clone()),
-        cache: SignatureCache::new(),
+        cache: options
+            .shared_cache
+            .clone()
+            .unwrap_or_else(|| std::sync::Arc::new(SignatureCache::new())),
         dss_crls: dss_crls(&resolver),
     };
 
