@@ -438,3 +438,20 @@ def test_whole_file_rewrite_after_signing_is_reported_plainly(tmp_path: Path) ->
     assert all(s["indication"] == "TOTAL_FAILED" for s in report.signatures)
     for s in report.signatures:
         assert "file_rewritten" in {m["code"] for m in s["messages"]}, report.to_text(True)
+
+
+def test_validate_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    valid = REPO / "fixtures" / "records" / "valid"
+    for p in sorted(valid.glob("grade-*.xml"))[:3]:
+        (tmp_path / p.name).write_bytes(p.read_bytes())
+    (tmp_path / "broken.xml").write_bytes(b"<HocBa")
+    (tmp_path / "notes.txt").write_text("not a record")
+    results = hocba.validate_dir(tmp_path, jobs=2, progress=True)
+    names = [p.name for p, _ in results]
+    assert names == ["broken.xml", "grade-1.xml", "grade-2.xml", "grade-3.xml"]
+    assert isinstance(results[0][1], hocba.ParseError)
+    for _, report in results[1:]:
+        assert isinstance(report, hocba.Report) and report.valid
+    assert "validated 4/4" in capsys.readouterr().err
+    with pytest.raises(NotADirectoryError):
+        hocba.validate_dir(tmp_path / "notes.txt")
