@@ -1772,3 +1772,36 @@ fn a_shared_cache_changes_no_verdict_and_saves_work() {
     assert!(run(&docs().ghd, &shared).passed());
     assert_eq!(cache.verifications(), before);
 }
+
+#[test]
+fn duplicate_keys_lenient_in_content_strict_in_signatures() {
+    // A document whose information dictionary has a duplicate key (Word and scanners write
+    // such files): signed and verified normally.
+    let dup = in_place(
+        &docs().unsigned,
+        b"/Creator(hocba 0.1.0)",
+        b"/Creator(a)/Creator()",
+    );
+    let signed = sign_as(&dup, Role::Gvcn, "example-gvcn", TIMES[0]);
+    let r = run(&signed, &options());
+    assert_sig(&r, 0, Indication::TotalPassed, None);
+    // A second /ByteRange in the signature dictionary (a reader that takes the first and one
+    // that takes the last would check different bytes): never valid.
+    let forged = in_place(
+        &docs().g,
+        b"/Filter /Adobe.PPKLite",
+        b"/ByteRange [0 0 0 00] ",
+    );
+    let r = run(&forged, &options());
+    assert_sig(
+        &r,
+        0,
+        Indication::TotalFailed,
+        Some(SubIndication::FormatFailure),
+    );
+    assert!(
+        codes(&r).contains(&"signature_dict_malformed".to_owned()),
+        "{}",
+        r.to_json()
+    );
+}
