@@ -455,3 +455,14 @@ def test_validate_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "validated 4/4" in capsys.readouterr().err
     with pytest.raises(NotADirectoryError):
         hocba.validate_dir(tmp_path / "notes.txt")
+
+
+def test_local_time_written_as_utc_is_a_note(rendered: bytes) -> None:
+    """A claimed signing time seven hours after the timestamp (a Vietnamese clock's local time
+    written as UTC) is reported, and does not invalidate the signature."""
+    _pyhanko()
+    token_time = dt.datetime.now(UTC).replace(microsecond=0) - dt.timedelta(hours=7)
+    pdf = _sign_timestamped(rendered, "GVCN", "example-gvcn", _timestamper("tsa", token_time))
+    s = verify(pdf, profile="generic", at=None).signatures[0]
+    assert s["indication"] == "TOTAL_PASSED", json.dumps(s, indent=1, ensure_ascii=False)
+    assert "claimed_time_local" in {m["code"] for m in s["messages"]}
