@@ -1805,3 +1805,176 @@ fn duplicate_keys_lenient_in_content_strict_in_signatures() {
         r.to_json()
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// A SHA-1 timestamp imprint from a TSA under an older root (signing.md, real files): the token
+// is built here with the test PKI's legacy TSA key and added to the signature's unsigned
+// attributes (which the signature does not cover).
+
+fn oid(dotted: &str) -> Vec<u8> {
+    let o = der::asn1::ObjectIdentifier::new(dotted).expect("OID");
+    tlv(0x06, o.as_bytes())
+}
+
+fn integer(bytes: &[u8]) -> Vec<u8> {
+    let mut v = bytes.to_vec();
+    if v.first().is_some_and(|b| b & 0x80 != 0) {
+        v.insert(0, 0);
+    }
+    tlv(0x02, &v)
+}
+
+/// An RFC 3161 token over `imprint` (SHA-1), at `gen_time` (`YYYYMMDDHHMMSSZ`), signed by
+/// the test PKI's `tsa` identity.
+fn timestamp_token(tsa: &str, imprint: &[u8], gen_time: &str) -> Vec<u8> {
+    use rsa::pkcs8::DecodePrivateKey;
+    use rsa::signature::{SignatureEncoding, Signer};
+    use sha2::Digest;
+    let cert_der = load_certificates(&read(&format!("fixtures/pki/ee/{tsa}/cert.pem")))
+        .expect("cert")
+        .remove(0);
+    let key_pem = String::from_utf8(read(&format!("fixtures/pki/ee/{tsa}/key.pem"))).expect("PEM");
+    let key = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::from_pkcs8_pem(&key_pem).expect("key");
+    let tst_info = tlv(
+        0x30,
+        &[
+            integer(&[1]),
+            oid("1.2.3.4.1"),
+            tlv(
+                0x30,
+                &[
+                    tlv(0x30, &[oid("1.3.14.3.2.26"), vec![0x05, 0x00]].concat()),
+                    tlv(0x04, imprint),
+                ]
+                .concat(),
+            ),
+            integer(&[42]),
+            tlv(0x18, gen_time.as_bytes()),
+        ]
+        .concat(),
+    );
+    let attrs = [
+        tlv(
+            0x30,
+            &[
+                oid("1.2.840.113549.1.9.3"),
+                tlv(0x31, &oid("1.2.840.113549.1.9.16.1.4")),
+            ]
+            .concat(),
+        ),
+        tlv(
+            0x30,
+            &[
+                oid("1.2.840.113549.1.9.4"),
+                tlv(0x31, &tlv(0x04, &sha2::Sha256::digest(&tst_info))),
+            ]
+            .concat(),
+        ),
+    ]
+    .concat();
+    let signature = key.sign(&tlv(0x31, &attrs)).to_vec();
+    let signer_info = tlv(
+        0x30,
+        &[
+            integer(&[1]),
+            tlv(
+                0x30,
+                &[
+                    cert_der.issuer_raw().to_vec(),
+                    integer(cert_der.serial_bytes()),
+                ]
+                .concat(),
+            ),
+            tlv(0x30, &oid("2.16.840.1.101.3.4.2.1")),
+            tlv(0xA0, &attrs),
+            tlv(
+                0x30,
+                &[oid("1.2.840.113549.1.1.1"), vec![0x05, 0x00]].concat(),
+            ),
+            tlv(0x04, &signature),
+        ]
+        .concat(),
+    );
+    let signed_data = tlv(
+        0x30,
+        &[
+            integer(&[3]),
+            tlv(0x31, &tlv(0x30, &oid("2.16.840.1.101.3.4.2.1"))),
+            tlv(
+                0x30,
+                &[
+                    oid("1.2.840.113549.1.9.16.1.4"),
+                    tlv(0xA0, &tlv(0x04, &tst_info)),
+                ]
+                .concat(),
+            ),
+            tlv(0xA0, cert_der.der()),
+            tlv(0x31, &signer_info),
+        ]
+        .concat(),
+    );
+    tlv(
+        0x30,
+        &[oid("1.2.840.113549.1.7.2"), tlv(0xA0, &signed_data)].concat(),
+    )
+}
+
+#[test]
+fn sha1_timestamp_from_a_tsa_under_an_older_root() {
+    use sha1::Digest;
+    // bad-expired (valid until the end of 2023) signs; tsa-legacy (2015–2025, under the SHA-1
+    // MIC root) stamps the signature value on 2023-06-01 with a SHA-1 imprint.
+    let pdf = sign_as(
+        &docs().unsigned,
+        Role::Gvcn,
+        "bad-expired",
+        "2023-06-01T09:00:00+07:00",
+    );
+    let stamped = edit_signer_info(&pdf, |si| {
+        let sig = si.iter().rposition(|x| x[0] == 0x04).expect("signature");
+        let imprint = sha1::Sha1::digest(value(&si[sig])).to_vec();
+        let token = timestamp_token("tsa-legacy", &imprint, "20230601020000Z");
+        let attr = tlv(
+            0x30,
+            &[oid("1.2.840.113549.1.9.16.2.14"), tlv(0x31, &token)].concat(),
+        );
+        si.push(tlv(0xA1, &attr));
+    });
+    let mut o = options();
+    o.trust
+        .extend(load_certificates(&read("fixtures/pki/ca/mic-sha1-root/cert.pem")).expect("root"));
+    let r = run(&stamped, &o);
+    let s = &r.signatures[0];
+    assert_eq!(
+        (s.indication, s.time_source.as_deref()),
+        (Indication::TotalPassed, Some("timestamp")),
+        "{}",
+        r.to_json()
+    );
+    assert_eq!(s.time_used.as_deref(), Some("2023-06-01T02:00:00Z"));
+    let got = codes(&r);
+    assert!(
+        got.contains(&"timestamp_used".to_owned())
+            && got.contains(&"timestamp_weak_imprint".to_owned()),
+        "{got:?}"
+    );
+    // The same token with a wrong imprint is not used: expired, no proof of existence.
+    let forged = edit_signer_info(&pdf, |si| {
+        let token = timestamp_token("tsa-legacy", &[7u8; 20], "20230601020000Z");
+        si.push(tlv(
+            0xA1,
+            &tlv(
+                0x30,
+                &[oid("1.2.840.113549.1.9.16.2.14"), tlv(0x31, &token)].concat(),
+            ),
+        ));
+    });
+    let r = run(&forged, &o);
+    assert_sig(
+        &r,
+        0,
+        Indication::Indeterminate,
+        Some(SubIndication::OutOfBoundsNoPoe),
+    );
+    assert!(codes(&r).contains(&"timestamp_invalid".to_owned()));
+}
