@@ -1978,3 +1978,67 @@ fn sha1_timestamp_from_a_tsa_under_an_older_root() {
     );
     assert!(codes(&r).contains(&"timestamp_invalid".to_owned()));
 }
+
+/// Appends a hybrid-reference update (a classic table whose trailer has /XRefStm, as Word
+/// writes): object `num` is listed only in the cross-reference stream.
+fn hybrid_update(pdf: &[u8], num: u32) -> Vec<u8> {
+    let (prev, root, info) = with_resolver(pdf, |r, last| {
+        let rev = r.revisions().get(last).expect("last");
+        let t = &rev.trailer;
+        (
+            rev.xref_offset,
+            t.get_ref(b"Root").expect("root"),
+            t.get_ref(b"Info"),
+        )
+    });
+    let mut out = pdf.to_vec();
+    let obj_at = out.len();
+    out.extend_from_slice(format!("{num} 0 obj\n<< /HybridTest 1 >>\nendobj\n").as_bytes());
+    let stm = num + 1;
+    let stm_at = out.len();
+    let mut row = vec![1u8];
+    row.extend_from_slice(&u32::try_from(obj_at).expect("offset").to_be_bytes());
+    row.extend_from_slice(&[0, 0]);
+    out.extend_from_slice(
+        format!("{stm} 0 obj\n<< /Type /XRef /Size {} /W [1 4 2] /Index [{num} 1] /Length {} >>\nstream\n", stm + 1, row.len())
+            .as_bytes(),
+    );
+    out.extend_from_slice(&row);
+    out.extend_from_slice(b"\nendstream\nendobj\n");
+    let xref = out.len();
+    let info = info
+        .map(|i| format!("/Info {} {} R", i.num, i.gen))
+        .unwrap_or_default();
+    out.extend_from_slice(
+        format!(
+            "xref\n0 1\n0000000000 65535 f\r\n{stm} 1\n{stm_at:010} 00000 n\r\ntrailer\n<< /Size {} /Root {} {} R {info} /Prev {prev} /XRefStm {stm_at} >>\nstartxref\n{xref}\n%%EOF\n",
+            stm + 1,
+            root.num,
+            root.gen
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+#[test]
+fn hybrid_reference_files() {
+    // A hybrid update appended after signing: read unambiguously, nothing changed.
+    let g = &docs().g;
+    let after = hybrid_update(g, next_num(g));
+    let r = run(&after, &options());
+    assert_sig(&r, 0, Indication::TotalPassed, None);
+    with_resolver(&after, |res, last| {
+        assert_eq!(
+            res.revisions().get(last).map(|x| x.kind),
+            Some(hocba_core::pdf::revisions::XrefKind::Hybrid)
+        );
+    });
+    // A hybrid original (Word's way), then signed GVCN, HT, DAU.
+    let unsigned = hybrid_update(&docs().unsigned, next_num(&docs().unsigned));
+    let s1 = sign_as(&unsigned, Role::Gvcn, "example-gvcn", TIMES[0]);
+    let s2 = sign_as(&s1, Role::Ht, "example-ht", TIMES[1]);
+    let s3 = sign_as(&s2, Role::Dau, "example-dau", TIMES[2]);
+    let r = run(&s3, &options());
+    assert_overall(&r, Indication::TotalPassed, None);
+}
