@@ -466,3 +466,34 @@ def test_local_time_written_as_utc_is_a_note(rendered: bytes) -> None:
     s = verify(pdf, profile="generic", at=None).signatures[0]
     assert s["indication"] == "TOTAL_PASSED", json.dumps(s, indent=1, ensure_ascii=False)
     assert "claimed_time_local" in {m["code"] for m in s["messages"]}
+
+
+def test_many_signatures_over_many_revisions(rendered: bytes) -> None:
+    """Eight signatures in eleven revisions: a person, then the organisation's seal seven times,
+    with a metadata update in between, in fields prepared before the first signature (profile
+    generic: any signed PDF)."""
+    _pyhanko()
+    from pyhanko.pdf_utils.generic import NameObject, pdf_string
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(rendered))
+    for i in range(8):
+        append_signature_field(writer, SigFieldSpec(sig_field_name=f"SIG{i + 1}", box=(20 + 60 * i, 20, 70 + 60 * i, 60)))
+    out = io.BytesIO()
+    writer.write(out)
+    pdf = _pyhanko_sign(out.getvalue(), "SIG1", "example-gvcn")
+    for i in range(2, 9):
+        pdf = _pyhanko_sign(pdf, f"SIG{i}", "example-dau")
+        if i == 4:
+            w = IncrementalPdfFileWriter(io.BytesIO(pdf))
+            info = w.trailer["/Info"].get_object()
+            info[NameObject("/Subject")] = pdf_string("đóng dấu nhiều lần")
+            w.update_container(info)
+            buf = io.BytesIO()
+            w.write(buf)
+            pdf = buf.getvalue()
+    report = verify(pdf, profile="generic")
+    assert len(report.signatures) == 8
+    assert [s["revision"] for s in report.signatures] == [3, 4, 5, 6, 8, 9, 10, 11]
+    assert report.passed, report.to_text(True)
