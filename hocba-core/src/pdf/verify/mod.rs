@@ -234,6 +234,24 @@ pub(crate) struct Context<'a> {
     pub cache: std::sync::Arc<SignatureCache>,
     /// CRLs of the document security store (`/DSS /CRLs`) of the last revision.
     pub dss_crls: Vec<Crl>,
+    /// Certificates parsed in this verification, by DER: a certificate carried by several
+    /// signatures (the school's CA in every CMS) is parsed once (design.md).
+    pub parsed: std::cell::RefCell<std::collections::HashMap<Vec<u8>, Option<Certificate>>>,
+}
+
+impl Context<'_> {
+    /// The certificate of `der`, parsed once per verification (`None` when unreadable).
+    pub(crate) fn certificate(&self, der: &[u8]) -> Option<Certificate> {
+        if let Some(c) = self.parsed.borrow().get(der) {
+            return c.clone();
+        }
+        let c = Certificate::from_der(der).ok();
+        let mut map = self.parsed.borrow_mut();
+        if map.len() < 4096 {
+            map.insert(der.to_vec(), c.clone());
+        }
+        c
+    }
 }
 
 /// The CRLs of the last revision's `/DSS` (ETSI EN 319 142-1 5.4); unreadable ones are skipped.
@@ -338,6 +356,7 @@ pub fn verify(pdf: &[u8], options: &VerifyOptions) -> Result<VerificationReport,
             .clone()
             .unwrap_or_else(|| std::sync::Arc::new(SignatureCache::new())),
         dss_crls: dss_crls(&resolver),
+        parsed: Default::default(),
     };
 
     let found = fields::find_signatures(&resolver);

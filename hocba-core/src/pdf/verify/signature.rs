@@ -407,7 +407,8 @@ fn run(
     // The signature timestamp (PAdES B-T), the best proof of existence when it verifies.
     let proof = sd.signer.timestamp_tokens.first().and_then(|token| {
         match super::timestamp::check_token(ctx, token, &[sd.signer.signature]).and_then(|t| {
-            super::timestamp::check_tsa_at_gen_time(ctx, &t, &sd_certs(&sd)).map(|tsa| (t, tsa))
+            super::timestamp::check_tsa_at_gen_time(ctx, &t, &sd_certs(ctx, &sd))
+                .map(|tsa| (t, tsa))
         }) {
             Ok((t, tsa)) => {
                 let at = rfc3339(t.gen_time);
@@ -456,7 +457,7 @@ fn run(
     }
     report.time_used = Some(rfc3339(time));
     report.time_source = Some(source.into());
-    let extra = sd_certs(&sd);
+    let extra = sd_certs(ctx, &sd);
     let mut crls: Vec<Crl> = ctx.options.crls.clone();
     crls.extend(ctx.dss_crls.iter().cloned());
     for raw in sd.crls.iter().chain(sd.signer.attrs.adbe_crls.iter()) {
@@ -572,10 +573,10 @@ fn check_byte_range(dict: &Dict, len: usize, field: &str, acc: &mut Acc) -> Opti
     }
 }
 
-fn sd_certs(sd: &SignedData<'_>) -> Vec<Certificate> {
+fn sd_certs(ctx: &Context<'_>, sd: &SignedData<'_>) -> Vec<Certificate> {
     sd.certificates
         .iter()
-        .filter_map(|raw| Certificate::from_der(raw).ok())
+        .filter_map(|raw| ctx.certificate(raw))
         .collect()
 }
 
@@ -605,7 +606,7 @@ pub(crate) fn find_signer(ctx: &Context<'_>, sd: &SignedData<'_>) -> Option<Cert
         SignerId::KeyId(id) => c.subject_key_id() == Some(id),
     };
     for raw in &sd.certificates {
-        if let Ok(c) = Certificate::from_der(raw) {
+        if let Some(c) = ctx.certificate(raw) {
             if matches(&c) {
                 return Some(c);
             }

@@ -162,7 +162,7 @@ pub(crate) fn check_token(
     let certificates = sd
         .certificates
         .iter()
-        .filter_map(|c| Certificate::from_der(c).ok())
+        .filter_map(|c| ctx.certificate(c))
         .collect();
     Ok(Token {
         gen_time: tst.gen_time,
