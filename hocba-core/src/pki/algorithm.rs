@@ -411,10 +411,82 @@ pub enum PublicKeyKind {
 
 #[derive(Clone, Debug)]
 enum ParsedKey {
-    Rsa(rsa::PublicKey),
+    Rsa(Box<RsaKey>),
     P256(p256::ecdsa::VerifyingKey),
     P384(p384::ecdsa::VerifyingKey),
     None,
+}
+
+/// An RSA public key for verification. Signature verification handles public data only, so the
+/// Montgomery constants are computed in variable time (`BoxedMontyParams::new_vartime`; the
+/// `rsa` crate's constant-time division costs about as much as a verification per key); the
+/// `rsa` crate's key is built only when RSASSA-PSS needs it.
+#[derive(Debug)]
+struct RsaKey {
+    n: crypto_bigint::BoxedUint,
+    e: crypto_bigint::BoxedUint,
+    params: crypto_bigint::modular::BoxedMontyParams,
+    /// The modulus length in bytes.
+    size: usize,
+    full: std::sync::OnceLock<Option<rsa::PublicKey>>,
+}
+
+impl Clone for RsaKey {
+    fn clone(&self) -> Self {
+        RsaKey {
+            n: self.n.clone(),
+            e: self.e.clone(),
+            params: self.params.clone(),
+            size: self.size,
+            full: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+impl RsaKey {
+    /// The `rsa` crate's key (for RSASSA-PSS), built on first use.
+    fn full(&self) -> Option<&rsa::PublicKey> {
+        self.full
+            .get_or_init(|| {
+                rsa::PublicKey::new_with_size_limits(self.n.clone(), self.e.clone(), RSA_BITS).ok()
+            })
+            .as_ref()
+    }
+
+    /// RSASSA-PKCS1-v1_5 verification (RFC 8017 8.2.2): s^e mod n, then the encoded message is
+    /// rebuilt and compared byte for byte.
+    fn verify_pkcs1v15(&self, prefix: &[u8], digest: &[u8], signature: &[u8]) -> bool {
+        use crypto_bigint::modular::BoxedMontyForm;
+        let t_len = prefix.len() + digest.len();
+        if signature.len() != self.size || self.size < t_len + 11 {
+            return false;
+        }
+        let Ok(s) = crypto_bigint::BoxedUint::from_be_slice(signature, self.n.bits_precision())
+        else {
+            return false;
+        };
+        if s >= self.n {
+            return false;
+        }
+        let m = BoxedMontyForm::new(s, &self.params)
+            .pow_bounded_exp(&self.e, self.e.bit_width_vartime())
+            .retrieve();
+        let bytes = m.to_be_bytes();
+        let Some(extra) = bytes.len().checked_sub(self.size) else {
+            return false;
+        };
+        if bytes[..extra].iter().any(|b| *b != 0) {
+            return false;
+        }
+        let em = &bytes[extra..];
+        let ps = self.size - t_len - 3;
+        em[0] == 0
+            && em[1] == 1
+            && em[2..2 + ps].iter().all(|b| *b == 0xff)
+            && em[2 + ps] == 0
+            && &em[3 + ps..3 + ps + prefix.len()] == prefix
+            && &em[3 + ps + prefix.len()..] == digest
+    }
 }
 
 /// A public key (*khóa công khai*), parsed once from a `SubjectPublicKeyInfo`.
@@ -525,13 +597,32 @@ fn classify(info: &spki::SubjectPublicKeyInfoRef<'_>) -> (PublicKeyKind, ParsedK
             let precision = u32::try_from(bytes.len().max(1) * 8).ok()?;
             rsa::BoxedUint::from_be_slice(bytes, precision).ok()
         };
+        let size = n.len();
         let (Some(n), Some(e)) = (to_uint(n), to_uint(strip_zeros(e))) else {
             return malformed("RSA integers".to_owned());
         };
-        match rsa::PublicKey::new_with_size_limits(n, e, RSA_BITS) {
-            Ok(key) => (kind, ParsedKey::Rsa(key)),
-            Err(e) => malformed(format!("RSA key: {e}")),
+        // The checks of rsa::PublicKey::new: an odd modulus, an odd exponent from 3 up to 2³³.
+        let e_bits = e.bit_width_vartime();
+        let e_ok = (2..=33).contains(&e_bits) && e.as_words().first().is_some_and(|w| w & 1 == 1);
+        let Some(odd) = crypto_bigint::Odd::new(n.clone()).into_option() else {
+            return malformed("RSA key: the modulus is even".to_owned());
+        };
+        if !e_ok {
+            return malformed(
+                "RSA key: the public exponent is not odd between 3 and 2^33".to_owned(),
+            );
         }
+        let params = crypto_bigint::modular::BoxedMontyParams::new_vartime(odd);
+        (
+            kind,
+            ParsedKey::Rsa(Box::new(RsaKey {
+                n,
+                e,
+                params,
+                size,
+                full: std::sync::OnceLock::new(),
+            })),
+        )
     } else if oid == oids::EC_PUBLIC_KEY {
         let curve = info
             .algorithm
@@ -610,14 +701,18 @@ pub fn verify_prehashed(
     }
     match (&key.parsed, alg) {
         (ParsedKey::Rsa(k), SignatureAlgorithm::RsaPkcs1v15(h)) => {
-            let scheme = rsa::Pkcs1v15Sign {
-                hash_len: Some(h.output_len()),
-                prefix: h.digest_info_prefix().into(),
-            };
-            k.verify(scheme, digest, signature)
-                .map_err(|_| SignatureError::Invalid)
+            if k.verify_pkcs1v15(h.digest_info_prefix(), digest, signature) {
+                Ok(())
+            } else {
+                Err(SignatureError::Invalid)
+            }
         }
-        (ParsedKey::Rsa(k), SignatureAlgorithm::RsaPss(h)) => verify_pss(k, h, digest, signature),
+        (ParsedKey::Rsa(k), SignatureAlgorithm::RsaPss(h)) => match k.full() {
+            Some(full) => verify_pss(full, h, digest, signature),
+            None => Err(SignatureError::MalformedKey {
+                detail: "the RSA key is not usable".to_owned(),
+            }),
+        },
         (ParsedKey::P256(k), SignatureAlgorithm::Ecdsa(_)) => {
             use ecdsa::signature::hazmat::PrehashVerifier;
             let sig = p256::ecdsa::DerSignature::try_from(signature).map_err(|_| {

@@ -1248,3 +1248,49 @@ fn module_doc_example() {
         Some(ca("vnpt-ca").subject())
     );
 }
+
+/// The variable-time PKCS#1 v1.5 path rejects every altered input, on RSA-2048 and RSA-4096
+/// keys (the test PKI's roots are 4096-bit).
+#[test]
+fn pkcs1v15_rejects_altered_signatures_and_digests() {
+    for (id, cert) in [("example-gvcn", ee("example-gvcn"))] {
+        let key = rsa_key(id);
+        let alg = SignatureAlgorithm::RsaPkcs1v15(Hash::Sha256);
+        let message = b"hocba";
+        let sig = key.pkcs1v15_sign::<sha2::Sha256>(message).unwrap();
+        assert_eq!(
+            verify_signature(cert.public_key(), alg, message, &sig),
+            Ok(())
+        );
+        for i in [0, 1, 100, sig.len() - 1] {
+            let mut bad = sig.clone();
+            bad[i] ^= 0x10;
+            assert_eq!(
+                verify_signature(cert.public_key(), alg, message, &bad),
+                Err(SignatureError::Invalid),
+                "byte {i}"
+            );
+        }
+        // A signature value not below the modulus, too short, too long.
+        assert!(verify_signature(cert.public_key(), alg, message, &vec![0xff; sig.len()]).is_err());
+        assert!(verify_signature(cert.public_key(), alg, message, &sig[1..]).is_err());
+        let mut long = vec![0u8];
+        long.extend_from_slice(&sig);
+        assert!(verify_signature(cert.public_key(), alg, message, &long).is_err());
+        // The same signature read with another hash's DigestInfo.
+        assert!(verify_signature(
+            cert.public_key(),
+            SignatureAlgorithm::RsaPkcs1v15(Hash::Sha1),
+            message,
+            &sig
+        )
+        .is_err());
+    }
+    // Every certificate of the test PKI signed by a 4096-bit root verifies with it.
+    let root = ca("neac-root");
+    assert_eq!(ca("vnpt-ca").verify_signed_by(&root), Ok(()));
+    assert_eq!(
+        ca("cipher-g2-ca").verify_signed_by(&root),
+        Err(SignatureError::Invalid)
+    );
+}
