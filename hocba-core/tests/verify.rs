@@ -2042,3 +2042,58 @@ fn hybrid_reference_files() {
     let r = run(&s3, &options());
     assert_overall(&r, Indication::TotalPassed, None);
 }
+
+#[test]
+fn dss_with_crls_and_ocsp_responses_after_signing() {
+    // A /DSS added after GVCN signed (what PAdES B-LT tools do): allowed; its CRLs are used
+    // (no CRL is given by the caller here) and its OCSP responses are reported as not checked.
+    let pdf = &docs().g;
+    let catalog = with_resolver(pdf, |r, last| {
+        r.trailer(last)
+            .and_then(|t| t.get_ref(b"Root"))
+            .expect("root")
+    });
+    let (_, text) = object_text(pdf, catalog.num);
+    let n = next_num(pdf);
+    let b = String::from_utf8_lossy(&body(&text)).replacen("<<", &format!("<< /DSS {n} 0 R"), 1);
+    let crls = read("fixtures/pki/ca/all-crls.pem");
+    let der: Vec<Vec<u8>> = load_crls(&crls)
+        .expect("CRLs")
+        .iter()
+        .map(|c| c.der().to_vec())
+        .collect();
+    let mut objects = vec![(catalog.num, b.into_bytes())];
+    let mut refs = String::new();
+    for (i, d) in der.iter().enumerate() {
+        let num = n + 2 + u32::try_from(i).expect("small");
+        refs.push_str(&format!("{num} 0 R "));
+        objects.push((
+            num,
+            [
+                format!("<< /Length {} >>\nstream\n", d.len()).as_bytes(),
+                d,
+                b"\nendstream",
+            ]
+            .concat(),
+        ));
+    }
+    objects.push((
+        n + 1,
+        b"<< /Length 3 >>\nstream\n0\x01\x02\nendstream".to_vec(),
+    ));
+    objects.push((
+        n,
+        format!("<< /CRLs [{refs}] /OCSPs [{} 0 R] >>", n + 1).into_bytes(),
+    ));
+    let with_dss = append_update(pdf, &objects, "");
+    let mut o = options();
+    o.crls.clear();
+    let r = run(&with_dss, &o);
+    assert_sig(&r, 0, Indication::TotalPassed, None);
+    assert_eq!(r.signatures[0].revocation, "GOOD", "{}", r.to_json());
+    assert!(
+        codes(&r).contains(&"ocsp_not_checked".to_owned()),
+        "{}",
+        r.to_json()
+    );
+}

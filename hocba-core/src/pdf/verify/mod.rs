@@ -255,6 +255,20 @@ impl Context<'_> {
 }
 
 /// The CRLs of the last revision's `/DSS` (ETSI EN 319 142-1 5.4); unreadable ones are skipped.
+/// How many OCSP responses the last revision's `/DSS` holds (reported, not checked).
+fn dss_ocsp_count(resolver: &Resolver<'_>) -> usize {
+    let last = resolver.revision_count();
+    resolver
+        .catalog(last)
+        .ok()
+        .and_then(|c| c.get(b"DSS").and_then(|d| fields::dict(resolver, d, last)))
+        .and_then(|dss| {
+            dss.get(b"OCSPs")
+                .and_then(|a| fields::array(resolver, a, last))
+        })
+        .map_or(0, |a| a.len())
+}
+
 fn dss_crls(resolver: &Resolver<'_>) -> Vec<Crl> {
     let last = resolver.revision_count();
     let mut out = Vec::new();
@@ -360,6 +374,14 @@ pub fn verify(pdf: &[u8], options: &VerifyOptions) -> Result<VerificationReport,
     };
 
     let found = fields::find_signatures(&resolver);
+    let ocsps = dss_ocsp_count(&resolver);
+    if ocsps > 0 {
+        let n = ocsps.to_string();
+        report
+            .document
+            .messages
+            .push(Message::new(&messages::OCSP_NOT_CHECKED, &[("count", &n)]));
+    }
     let trailing = match revs.after_last {
         Trailing::Data { start, len } => Some((start, len)),
         Trailing::Blank { len, .. } => {
