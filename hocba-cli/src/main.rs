@@ -424,6 +424,21 @@ fn indent(s: &str) -> String {
 }
 
 fn validate(cli: &Cli, files: &[PathBuf], jobs: Option<usize>) -> u8 {
+    batch(cli, files, jobs, 1024, |f, nested| {
+        check_file(cli, f, nested)
+    })
+}
+
+/// Runs `work` on every file with `jobs` threads (default: the number of CPUs), a chunk at a
+/// time, and prints the results in argument order (JSON: an object for one file, an array for
+/// several) so memory stays flat however many files there are; returns the highest exit code.
+fn batch(
+    cli: &Cli,
+    files: &[PathBuf],
+    jobs: Option<usize>,
+    chunk: usize,
+    work: impl Fn(&PathBuf, bool) -> Checked + Sync,
+) -> u8 {
     use rayon::prelude::*;
     let jobs = jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -445,15 +460,9 @@ fn validate(cli: &Cli, files: &[PathBuf], jobs: Option<usize>) -> u8 {
     if cli.format == Format::Json && !single && emit(cli, b"[\n") != 0 {
         return 2;
     }
-    // Files are checked in parallel a chunk at a time and printed in argument order, so memory
-    // stays flat however many files there are.
-    for chunk in files.chunks(1024) {
-        let results: Vec<Checked> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|f| check_file(cli, f, !single))
-                .collect()
-        });
+    for chunk in files.chunks(chunk) {
+        let results: Vec<Checked> =
+            pool.install(|| chunk.par_iter().map(|f| work(f, !single)).collect());
         let mut out = String::new();
         for r in results {
             worst = worst.max(r.code);
@@ -463,14 +472,12 @@ fn validate(cli: &Cli, files: &[PathBuf], jobs: Option<usize>) -> u8 {
             match cli.format {
                 Format::Text => out.push_str(&r.text),
                 Format::Json => {
+                    if !single && !first {
+                        out.push_str(",\n");
+                    }
+                    out.push_str(&r.json);
                     if single {
-                        out.push_str(&r.json);
                         out.push('\n');
-                    } else {
-                        if !first {
-                            out.push_str(",\n");
-                        }
-                        out.push_str(&r.json);
                     }
                 }
             }
@@ -832,27 +839,19 @@ fn unix_now() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
-/// The outcome of verifying one file, ready to print.
-struct Verified {
-    json: String,
-    text: String,
-    stderr: Option<String>,
-    code: u8,
-}
-
 fn verify_file(
     cli: &Cli,
     file: &std::path::Path,
     options: &hocba_core::pdf::verify::VerifyOptions,
     nested: bool,
-) -> Verified {
+) -> Checked {
     let en = cli.lang == Lang::En;
     let name = file.display().to_string();
     let error = |en_msg: String, vi_msg: String| {
         let value = json!({ "file": name, "error": { "message": en_msg, "messageVi": vi_msg } });
         let json = pretty(&value, nested);
         let line = if en { en_msg } else { vi_msg };
-        Verified {
+        Checked {
             json,
             text: format!("{name}: {line}\n"),
             stderr: Some(format!("{name}: {line}")),
@@ -877,7 +876,7 @@ fn verify_file(
                 Ok(v) => pretty(&v, nested),
                 Err(_) => String::new(),
             };
-            Verified {
+            Checked {
                 json,
                 text: hocba_core::pdf::verify::to_text(&report, en),
                 stderr: None,
@@ -900,7 +899,6 @@ fn verify(cli: &Cli) -> u8 {
     use hocba_core::pdf::verify::{
         parse_rfc3339, At, ProfilePolicy, RevocationPolicy, SealPolicy, VerifyOptions,
     };
-    use rayon::prelude::*;
     let Command::Verify {
         files,
         trust,
@@ -976,59 +974,7 @@ fn verify(cli: &Cli) -> u8 {
             "chưa cung cấp chứng thư gốc tin cậy (--trust): mọi chữ ký sẽ ở trạng thái CHƯA XÁC ĐỊNH",
         );
     }
-    let jobs = jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
-        Ok(p) => p,
-        Err(e) => {
-            fail(
-                cli,
-                &format!("cannot start {jobs} threads: {e}"),
-                &format!("không khởi tạo được {jobs} luồng: {e}"),
-            );
-            return 2;
-        }
-    };
-    let single = files.len() == 1;
-    let mut worst = 0u8;
-    let mut first = true;
-    if cli.format == Format::Json && !single && emit(cli, b"[\n") != 0 {
-        return 2;
-    }
-    for chunk in files.chunks(256) {
-        let results: Vec<Verified> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|f| verify_file(cli, f, &options, !single))
-                .collect()
-        });
-        let mut out = String::new();
-        for r in results {
-            worst = worst.max(r.code);
-            if let Some(line) = &r.stderr {
-                eprintln!("hocba: {line}");
-            }
-            match cli.format {
-                Format::Text => out.push_str(&r.text),
-                Format::Json => {
-                    if !single && !first {
-                        out.push_str(",\n");
-                    }
-                    out.push_str(&r.json);
-                    if single {
-                        out.push('\n');
-                    }
-                }
-            }
-            first = false;
-        }
-        if emit(cli, out.as_bytes()) != 0 {
-            return 2;
-        }
-    }
-    if cli.format == Format::Json && !single && emit(cli, b"\n]\n") != 0 {
-        return 2;
-    }
-    worst
+    batch(cli, files, *jobs, 256, |f, nested| {
+        verify_file(cli, f, &options, nested)
+    })
 }

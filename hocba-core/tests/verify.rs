@@ -212,6 +212,34 @@ fn append_update(pdf: &[u8], objects: &[(u32, Vec<u8>)], extra_trailer: &str) ->
     out
 }
 
+/// The object number of the form field named `name` (a top-level field of `/AcroForm`).
+fn field_object(pdf: &[u8], name: &[u8]) -> u32 {
+    with_resolver(pdf, |r, last| {
+        let catalog = r.catalog(last).expect("catalog");
+        let form = r
+            .resolve(catalog.get(b"AcroForm").expect("form"), last)
+            .expect("form");
+        let fields = form
+            .as_dict()
+            .and_then(|d| d.get_array(b"Fields"))
+            .expect("fields")
+            .to_vec();
+        fields
+            .iter()
+            .filter_map(Object::as_ref)
+            .find(|f| {
+                r.get(*f, last).ok().flatten().is_some_and(|l| {
+                    l.object
+                        .as_dict()
+                        .and_then(|d| d.get_string(b"T"))
+                        .is_some_and(|t| t.bytes == name)
+                })
+            })
+            .unwrap_or_else(|| panic!("no field {}", String::from_utf8_lossy(name)))
+            .num
+    })
+}
+
 /// The first page's object number and its `/Contents` reference.
 fn first_page(pdf: &[u8]) -> (u32, u32) {
     with_resolver(pdf, |r, last| {
@@ -858,30 +886,7 @@ fn shadow_object_filling_a_dangling_reference_is_caught() {
 /// reachable from the form.
 fn unreachable_signature() -> Vec<u8> {
     let pdf = &docs().g;
-    let field = with_resolver(pdf, |r, last| {
-        let catalog = r.catalog(last).expect("catalog");
-        let form = r
-            .resolve(catalog.get(b"AcroForm").expect("form"), last)
-            .expect("form");
-        let fields = form
-            .as_dict()
-            .and_then(|d| d.get_array(b"Fields"))
-            .expect("fields")
-            .to_vec();
-        fields
-            .iter()
-            .filter_map(Object::as_ref)
-            .find(|f| {
-                r.get(*f, last).ok().flatten().is_some_and(|l| {
-                    l.object
-                        .as_dict()
-                        .and_then(|d| d.get_string(b"T"))
-                        .is_some_and(|t| t.bytes == b"GVCN")
-                })
-            })
-            .expect("GVCN field")
-            .num
-    });
+    let field = field_object(pdf, b"GVCN");
     let (_, text) = object_text(pdf, field);
     let b = String::from_utf8_lossy(&body(&text)).into_owned();
     let v = b.find("/V ").expect("/V");
@@ -1533,30 +1538,7 @@ fn update_changing_an_existing_annotation() {
     // The HT widget (an annotation of the year page, still unsigned) is moved after GVCN signed:
     // only its value and appearance may change.
     let pdf = &docs().g;
-    let widget = with_resolver(pdf, |r, last| {
-        let catalog = r.catalog(last).expect("catalog");
-        let form = r
-            .resolve(catalog.get(b"AcroForm").expect("form"), last)
-            .expect("form");
-        let fields = form
-            .as_dict()
-            .and_then(|d| d.get_array(b"Fields"))
-            .expect("fields")
-            .to_vec();
-        fields
-            .iter()
-            .filter_map(Object::as_ref)
-            .find(|f| {
-                r.get(*f, last).ok().flatten().is_some_and(|l| {
-                    l.object
-                        .as_dict()
-                        .and_then(|d| d.get_string(b"T"))
-                        .is_some_and(|t| t.bytes == b"HT")
-                })
-            })
-            .expect("HT field")
-            .num
-    });
+    let widget = field_object(pdf, b"HT");
     let (_, text) = object_text(pdf, widget);
     let b = String::from_utf8_lossy(&body(&text)).into_owned();
     let rect = b.find("/Rect").expect("rect");

@@ -240,6 +240,20 @@ pub(crate) struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// The CRLs a signature may use (signing.md step 6): the caller's, the `/DSS`'s, and those
+    /// the signature carries (`raw`, DER; unreadable ones are skipped). Cheap: parsed CRLs are
+    /// shared (`Arc`).
+    pub(crate) fn crls_with<'r>(&self, raw: impl Iterator<Item = &'r &'r [u8]>) -> Vec<Crl> {
+        let mut crls: Vec<Crl> = self.options.crls.clone();
+        crls.extend(self.dss_crls.iter().cloned());
+        for der in raw {
+            if let Ok(list) = crate::pki::load_crls(der) {
+                crls.extend(list);
+            }
+        }
+        crls
+    }
+
     /// The certificate of `der`, parsed once per verification (`None` when unreadable).
     pub(crate) fn certificate(&self, der: &[u8]) -> Option<Certificate> {
         if let Some(c) = self.parsed.borrow().get(der) {

@@ -458,13 +458,7 @@ fn run(
     report.time_used = Some(rfc3339(time));
     report.time_source = Some(source.into());
     let extra = sd_certs(ctx, &sd);
-    let mut crls: Vec<Crl> = ctx.options.crls.clone();
-    crls.extend(ctx.dss_crls.iter().cloned());
-    for raw in sd.crls.iter().chain(sd.signer.attrs.adbe_crls.iter()) {
-        if let Ok(list) = pki::load_crls(raw) {
-            crls.extend(list);
-        }
-    }
+    let crls = ctx.crls_with(sd.crls.iter().chain(sd.signer.attrs.adbe_crls.iter()));
     if sd.signer.attrs.adbe_ocsp > 0 {
         let n = sd.signer.attrs.adbe_ocsp.to_string();
         acc.note(Message::new(&m::OCSP_NOT_CHECKED, &[("count", &n)]));
@@ -1207,8 +1201,7 @@ fn check_document_timestamp(
     let time = ctx.options.effective_validation_time();
     report.time_used = Some(rfc3339(time));
     report.time_source = Some("validation".into());
-    let mut crls: Vec<Crl> = ctx.options.crls.clone();
-    crls.extend(ctx.dss_crls.iter().cloned());
+    let crls = ctx.crls_with(std::iter::empty());
     let (path, verdict, msgs, revocation) = check_certificates(
         ctx,
         &t.tsa,
