@@ -34,6 +34,12 @@ fi
 
 status=0
 
+# A fresh build gains nothing from incremental caches, which double the size of the target
+# directory; the disk left is printed first and the space the build took last, because a full
+# disk is the most confusing way for a CI run to fail.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+say "disk: $(df -h . | awk 'NR==2 {print $4 " free on " $6}')"
+
 # --- Rust ----------------------------------------------------------------------------------
 say "cargo test --workspace (Rust, C ABI programs)"
 # hocba-py is a Python extension: it is built and tested by scripts/test-python.sh.
@@ -54,6 +60,7 @@ py_fail=$(grep -E '[0-9]+ failed' "$LOG_DIR/python.log" | tail -1 | grep -Eo '[0
 passed=$((rust_pass + ${py_pass:-0}))
 failed=$((rust_fail + ${py_fail:-0}))
 if [ "$status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
+say "disk: target/ takes $(du -sh target 2>/dev/null | cut -f1), $(df -h . | awk 'NR==2 {print $4}') left"
 say "summary: Rust $rust_pass passed, $rust_fail failed; Python ${py_pass:-0} passed, ${py_fail:-0} failed"
 echo "tests: $passed passed, $failed failed"
 exit "$status"

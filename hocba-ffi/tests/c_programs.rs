@@ -36,6 +36,9 @@ const SANITIZE: &[&str] = &[
 /// The system libraries the Rust standard library needs in a static link
 /// (`rustc --print native-static-libs`).
 const SYSTEM_LIBS: &[&str] = &["-lpthread", "-ldl", "-lm"];
+/// Drops the parts of the static library a program does not call: the programs stay small
+/// (every one links the whole library, and a CI machine's disk is not always large).
+const LINK_FLAGS: &[&str] = &["-Wl,--gc-sections"];
 
 fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -244,6 +247,7 @@ fn compile_now(source: &Path, build: Build) -> PathBuf {
         .arg(source)
         .arg(static_lib())
         .args(SYSTEM_LIBS)
+        .args(LINK_FLAGS)
         .arg("-o")
         .arg(&exe);
     assert_success(command);
@@ -768,7 +772,8 @@ fn pkg_config_template_links_the_example() {
         .arg(crate_dir().join("examples/cmake/main.c"))
         .arg("-o")
         .arg(&exe)
-        .args(flags.split_whitespace());
+        .args(flags.split_whitespace())
+        .args(LINK_FLAGS);
     assert_success(command);
     let (xml, json) = example_record();
     let mut command = Command::new(&exe);
