@@ -20,6 +20,7 @@ pub mod json;
 pub mod model;
 pub mod pdf;
 pub mod pki;
+pub mod class;
 pub mod rules;
 pub mod schema;
 pub mod xml;
