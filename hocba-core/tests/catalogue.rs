@@ -73,10 +73,11 @@ fn docs() -> String {
          (`HOCBA_UPDATE_GOLDEN=1` rewrites it); a test fails when it is stale. One line per code:\n\
          its severity, the clause it implements (the source column of the specification's\n\
          `rules.md`) and the message templates (`{path}` and the names in braces are filled from the\n\
-         finding's path and context). `hocba codes` prints the same list.\n\n\
+         finding's path and context). `hocba codes` prints the same list. The `table_*` codes are\n\
+         hocba's own, for class summary tables (`docs/class.md`).\n\n\
          | code | severity | clause | topic | message | thông báo |\n| --- | --- | --- | --- | --- | --- |\n",
     );
-    for c in ALL {
+    for c in ALL.iter().chain(codes::TABLE) {
         let esc = |t: &str| t.replace('|', "\\|");
         s.push_str(&format!(
             "| `{}` | {} | {} | {} | {} | {} |\n",
@@ -100,8 +101,20 @@ fn docs_rules_md_has_a_line_per_code() {
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(committed == generated, "docs/rules.md is stale: run HOCBA_UPDATE_GOLDEN=1 cargo test -p hocba-core --test catalogue");
-    for c in ALL {
+    for c in ALL.iter().chain(codes::TABLE) {
         assert!(committed.contains(&format!("| `{}` |", c.code)));
+    }
+}
+
+#[test]
+fn table_codes_are_bilingual_prefixed_and_distinct_from_rules_md() {
+    let rows = spec_rows();
+    for c in codes::TABLE {
+        assert!(c.code.starts_with("table_"), "{}", c.code);
+        assert!(c.code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+        assert!(!rows.iter().any(|(code, _, _)| code == c.code));
+        assert!(!c.vi.is_empty() && !c.en.is_empty() && c.vi != c.en);
+        assert_eq!(codes::find(c.code), Some(c));
     }
 }
 

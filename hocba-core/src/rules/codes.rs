@@ -26,17 +26,19 @@ pub struct Code {
 use Severity::{Error as E, Warning as W};
 
 macro_rules! codes {
-    ($( $id:ident = ($code:literal, $sev:expr, $clause:literal, $topic:literal, $en:literal, $vi:literal); )+) => {
+    ($(#[doc = $doc:literal])+ $list:ident; $( $id:ident = ($code:literal, $sev:expr, $clause:literal, $topic:literal, $en:literal, $vi:literal); )+) => {
         $(
             #[doc = concat!("`", $code, "`: ", $en)]
             pub const $id: Code = Code { code: $code, severity: $sev, clause: $clause, topic: $topic, en: $en, vi: $vi };
         )+
-        /// Every code, in the order of `rules.md`.
-        pub const ALL: &[Code] = &[$($id),+];
+        $(#[doc = $doc])+
+        pub const $list: &[Code] = &[$($id),+];
     };
 }
 
 codes! {
+    /// Every code of a record's validation, in the order of `rules.md`.
+    ALL;
     FIELD_MISSING = ("field_missing", E, "provincial plan: no field left blank", "structure",
         "{path} is missing or blank; every field of the record must be filled in (write \"không\" only for a parent or guardian who does not apply)",
         "{path} bị thiếu hoặc để trống; mọi trường của học bạ phải được điền (chỉ ghi \"không\" cho cha, mẹ hoặc người giám hộ không có)");
@@ -174,9 +176,40 @@ codes! {
         "{roleVi} không được {actionVi}; {whoVi}");
 }
 
-/// The code with this name.
+codes! {
+    /// The codes of class summary tables and of building records from them (`hocba class`,
+    /// `docs/class.md`): hocba's own additions to `rules.md`, under its rules for codes (stable,
+    /// bilingual, documented). Their clause is the document that asks for the check.
+    TABLE;
+    TABLE_CELL_INVALID = ("table_cell_invalid", E, "format", "table",
+        "{path} ({cell}) holds \"{value}\", which is not {expected}; correct the cell",
+        "{path} (ô {cell}) ghi \"{value}\", không phải {expectedVi}; hãy sửa ô này");
+    TABLE_PUPIL_DUPLICATE = ("table_pupil_duplicate", E, "format", "table",
+        "pupil {maHocSinh} appears twice in the {ky} table (rows {firstRow} and {row}); keep one row per pupil",
+        "học sinh {maHocSinh} xuất hiện hai lần trong bảng {ky} (dòng {firstRow} và {row}); mỗi học sinh chỉ một dòng");
+    TABLE_PUPIL_NOT_IN_LIST = ("table_pupil_not_in_list", E, "provincial plan: class summary table → digital record", "table",
+        "pupil {maHocSinh} of the {ky} table is not in the pupil list; add the pupil to the list or correct the code",
+        "học sinh {maHocSinh} trong bảng {ky} không có trong danh sách học sinh; hãy thêm vào danh sách hoặc sửa mã");
+    TABLE_PUPIL_MISSING = ("table_pupil_missing", E, "provincial plan: class summary table → digital record", "table",
+        "pupil {maHocSinh} of the pupil list has no row in the {ky} table; add the row",
+        "học sinh {maHocSinh} trong danh sách không có dòng nào trong bảng {ky}; hãy thêm dòng");
+    TABLE_NAME_MISMATCH = ("table_name_mismatch", W, "provincial plan: class summary table → digital record", "table",
+        "pupil {maHocSinh} is \"{tableName}\" in the {ky} table but \"{listName}\" in the pupil list; check the code and the name",
+        "học sinh {maHocSinh} tên là \"{tableName}\" trong bảng {ky} nhưng là \"{listName}\" trong danh sách; hãy kiểm tra mã và tên");
+    TABLE_PERIOD_MISSING = ("table_period_missing", E, "TT27 Điều 6", "table",
+        "no {ky} table was given; building the school year needs the tables of GHK1, CHK1, GHK2 and CN",
+        "thiếu bảng tổng hợp kỳ {ky}; cần đủ bảng các kỳ GHK1, CHK1, GHK2 và CN để lập học bạ năm học");
+    TABLE_PERIOD_DUPLICATE = ("table_period_duplicate", E, "TT27 Điều 6", "table",
+        "two tables were given for {ky}; give one table per period",
+        "có hai bảng cho kỳ {ky}; mỗi kỳ chỉ một bảng");
+    TABLE_PROMOTION_UNDECIDED = ("table_promotion_undecided", W, "TT27 Điều 11", "table",
+        "pupil {maHocSinh} has not completed the grade and the pupil list has no lenLop decision; the record says not promoted (ở lại lớp) until the principal decides",
+        "học sinh {maHocSinh} chưa hoàn thành chương trình lớp học và danh sách chưa có quyết định lenLop; học bạ ghi ở lại lớp cho đến khi hiệu trưởng quyết định");
+}
+
+/// The code with this name (record validation or class tables).
 pub fn find(code: &str) -> Option<&'static Code> {
-    ALL.iter().find(|c| c.code == code)
+    ALL.iter().chain(TABLE).find(|c| c.code == code)
 }
 
 /// The catalogue as JSON, as `hocba codes --format json` prints it: one object per code with
@@ -188,6 +221,7 @@ pub fn find(code: &str) -> Option<&'static Code> {
 /// ```
 pub fn to_json() -> serde_json::Value {
     ALL.iter()
+        .chain(TABLE)
         .map(|c| {
             serde_json::json!({
                 "code": c.code,

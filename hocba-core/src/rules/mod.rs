@@ -25,7 +25,7 @@ mod photo;
 mod pupil;
 mod result;
 mod structure;
-mod subjects;
+pub(crate) mod subjects;
 mod years;
 
 use serde::Serialize;
@@ -149,7 +149,7 @@ pub(crate) struct YearCtx<'a> {
 }
 
 impl<'a> YearCtx<'a> {
-    fn new(index: usize, year: &'a SchoolYear) -> Self {
+    pub(crate) fn new(index: usize, year: &'a SchoolYear) -> Self {
         let grade = year
             .grade
             .as_ref()

@@ -387,3 +387,39 @@ fn compare_items<T, C: CodeList + PartialEq>(
         }
     }
 }
+
+/// The checks of one period's results on their own, outside a record (a class summary table's
+/// row): scores, languages, duplicates, and which subjects are tested at that period in that
+/// grade. Paths are those of a record whose only year is `grade`'s and whose only period is `p`
+/// (`namHoc.0.dinhKy.0.…`); the caller rewrites them.
+pub(crate) fn period_alone(grade: Option<u8>, p: &PeriodResult) -> Vec<crate::rules::Finding> {
+    let year = SchoolYear {
+        grade: grade.map(|g| Number::from(i64::from(g))),
+        ..SchoolYear::default()
+    };
+    let y = YearCtx::new(0, &year);
+    let mut out = Findings::default();
+    let base = y.path("dinhKy.0");
+    if let Some(k) = p.period.as_ref().filter(|k| k.is_known()) {
+        subject_list(
+            &y,
+            &p.subjects,
+            &format!("{base}.monHoc"),
+            Kind::Period(k),
+            &mut out,
+        );
+    }
+    items(
+        &p.qualities,
+        |q| q.code.as_ref(),
+        &format!("{base}.phamChat"),
+        &mut out,
+    );
+    items(
+        &p.competencies,
+        |q| q.code.as_ref(),
+        &format!("{base}.nangLuc"),
+        &mut out,
+    );
+    out.0
+}
