@@ -15,12 +15,12 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod class;
 pub mod error;
 pub mod json;
 pub mod model;
 pub mod pdf;
 pub mod pki;
-pub mod class;
 pub mod rules;
 pub mod schema;
 pub mod xml;

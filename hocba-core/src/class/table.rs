@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::values::Period;
+use crate::model::Period;
 use crate::model::{CompetencyAssessment, QualityAssessment, SubjectResult};
 
 /// Where a value came from in a spreadsheet: the sheet (the file name for CSV), the 1-based row
