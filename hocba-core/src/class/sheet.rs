@@ -564,9 +564,17 @@ pub fn read_csv(bytes: &[u8], name: &str) -> Result<Sheet, SheetError> {
                 });
             }
         }
-        let line = record
-            .position()
-            .map_or(rows.len() as u64 + 1, |p| p.line());
+        // The reader skips empty lines and reports the line after the previous record: count
+        // the empty lines it skipped before this one.
+        let line = record.position().map_or(rows.len() as u64 + 1, |p| {
+            let start = usize::try_from(p.byte()).unwrap_or(usize::MAX);
+            let rest = text.as_bytes().get(start..).unwrap_or_default();
+            let blank = rest
+                .iter()
+                .take_while(|b| matches!(b, b'\n' | b'\r'))
+                .count();
+            p.line() + line_breaks(text.get(start..start + blank).unwrap_or(""))
+        });
         let index = usize::try_from(line.saturating_sub(embedded).max(1) - 1).unwrap_or(usize::MAX);
         if index >= MAX_ROWS {
             return Err(
@@ -2066,6 +2074,9 @@ mod tests {
     #[test]
     fn csv_rows_keep_spreadsheet_numbering() {
         let s = read_csv(b"a\n\n\"x\ny\",b\nc\n", "t").expect("csv");
+        let t = read_csv(b"a\r\n\r\n\r\nb\r\n\"\r\n\",c\r\nd", "t").expect("csv");
+        let expected: [&[&str]; 6] = [&["a"], &[], &[], &["b"], &["\r\n", "c"], &["d"]];
+        assert_eq!(t.rows, expected);
         assert_eq!(s.rows.len(), 4);
         assert_eq!(s.rows[2], ["x\ny", "b"]);
         assert_eq!(s.rows[3], ["c"]);
