@@ -2045,7 +2045,7 @@ mod tests {
             n.combined("monHoc.TOAN.diem"),
             Ok(Some(Field::Subject(1, Part::Score)))
         ));
-        assert!(matches!(n.combined("Toán - Ngôn ngữ"), Err(_)));
+        assert!(n.combined("Toán - Ngôn ngữ").is_err());
         assert!(matches!(
             n.combined("Năng lực: Khoa học"),
             Ok(Some(Field::Competency(5)))
