@@ -43,6 +43,8 @@ pub const MAX_ROWS: usize = 100_000;
 pub const MAX_COLUMNS: usize = 1_000;
 /// The most cells (row lengths added up) a file may hold, all sheets together.
 pub const MAX_CELLS: usize = 4_000_000;
+/// The most bytes the parts of an XLSX workbook may unpack to, as its zip directory declares.
+pub const MAX_UNPACKED: u64 = 512 * 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------
 // Sheets
@@ -138,6 +140,8 @@ pub enum Limit {
     Columns,
     /// [`MAX_CELLS`].
     Cells,
+    /// [`MAX_UNPACKED`].
+    Unpacked,
 }
 
 impl Limit {
@@ -147,6 +151,7 @@ impl Limit {
             Limit::Rows => MAX_ROWS,
             Limit::Columns => MAX_COLUMNS,
             Limit::Cells => MAX_CELLS,
+            Limit::Unpacked => usize::try_from(MAX_UNPACKED).unwrap_or(usize::MAX),
         }
     }
 }
@@ -355,6 +360,7 @@ impl SheetError {
                     Limit::Rows => "rows",
                     Limit::Columns => "columns",
                     Limit::Cells => "cells",
+                    Limit::Unpacked => "bytes once unpacked",
                 };
                 format!(
                     "{at}: too large, more than {} {what}. Keep one class per file and delete \
@@ -433,6 +439,7 @@ impl SheetError {
                     Limit::Rows => "dòng",
                     Limit::Columns => "cột",
                     Limit::Cells => "ô",
+                    Limit::Unpacked => "byte khi giải nén",
                 };
                 format!(
                     "{at}: quá lớn, hơn {} {what}. Mỗi tệp chỉ nên chứa một lớp; hãy xoá các \
@@ -684,6 +691,11 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, SheetError> {
             "an old Excel 97–2003 .xls file, not .xlsx",
         ));
     }
+    if declared_unpacked_size(bytes) > MAX_UNPACKED {
+        return Err(SheetError::new(SheetErrorKind::TooLarge {
+            limit: Limit::Unpacked,
+        }));
+    }
     // The parser is third-party code: a panic on a hostile file becomes an error.
     std::panic::catch_unwind(|| read_xlsx_inner(bytes))
         .unwrap_or_else(|_| Err(SheetError::unreadable("the workbook is malformed")))
@@ -773,6 +785,55 @@ fn read_xlsx_inner(bytes: &[u8]) -> Result<Vec<Sheet>, SheetError> {
         sheets.push(Sheet { name, rows });
     }
     Ok(sheets)
+}
+
+/// The unpacked size of a zip archive's members as its central directory declares them (0 when
+/// there is no readable directory: the zip reader reports that). A member in ZIP64 form counts as
+/// `u64::MAX`: workbooks of a class never need it.
+fn declared_unpacked_size(bytes: &[u8]) -> u64 {
+    let u16_at = |i: usize| -> Option<usize> {
+        bytes
+            .get(i..i + 2)
+            .map(|b| usize::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    let u32_at = |i: usize| -> Option<u32> {
+        bytes
+            .get(i..i + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    // The end-of-central-directory record: in the last 22 + 65,535 bytes.
+    let from = bytes.len().saturating_sub(22 + 65_535);
+    let Some(eocd) = (from..bytes.len().saturating_sub(21))
+        .rev()
+        .find(|i| bytes.get(*i..*i + 4) == Some(b"PK\x05\x06"))
+    else {
+        return 0;
+    };
+    let (Some(count), Some(offset)) = (u16_at(eocd + 10), u32_at(eocd + 16)) else {
+        return 0;
+    };
+    let mut at = usize::try_from(offset).unwrap_or(usize::MAX);
+    let mut total = 0u64;
+    for _ in 0..count {
+        if bytes.get(at..at + 4) != Some(b"PK\x01\x02") {
+            break;
+        }
+        let (Some(size), Some(n), Some(m), Some(k)) = (
+            u32_at(at + 24),
+            u16_at(at + 28),
+            u16_at(at + 30),
+            u16_at(at + 32),
+        ) else {
+            break;
+        };
+        total = total.saturating_add(if size == u32::MAX {
+            u64::MAX
+        } else {
+            u64::from(size)
+        });
+        at = at.saturating_add(46 + n + m + k);
+    }
+    total
 }
 
 /// A number's text: whole numbers without `.0`.
@@ -2062,6 +2123,27 @@ mod tests {
         );
         assert_eq!(period_in("Cuối năm học"), Some(Period::EndOfYear));
         assert_eq!(period_in("Danh sách"), None);
+    }
+
+    #[test]
+    fn declared_sizes_of_zip_members() {
+        let book = template_xlsx(2, Period::MidTerm1, None).expect("template");
+        let size = declared_unpacked_size(&book);
+        assert!(size > 1000 && size < 1_000_000, "{size}");
+        assert_eq!(declared_unpacked_size(b"PK\x05\x06"), 0);
+        // A directory that declares a 4 GB member is refused before it is unpacked.
+        let mut bomb = book.clone();
+        let cd = (0..bomb.len())
+            .find(|i| bomb.get(*i..*i + 4) == Some(b"PK\x01\x02"))
+            .expect("central directory");
+        bomb[cd + 24..cd + 28].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
+        let err = read_xlsx(&bomb).expect_err("bomb");
+        assert_eq!(
+            err.kind,
+            SheetErrorKind::TooLarge {
+                limit: Limit::Unpacked
+            }
+        );
     }
 
     #[test]
