@@ -94,12 +94,34 @@ fn chain(r: &Record, out: &mut Findings) {
             ),
             _ => {}
         }
-        previous = match (written, computed) {
-            (Some(w), _) => w.as_str().to_owned(),
-            (None, Some(c)) => c,
-            (None, None) => previous,
-        };
+        previous = link(previous, written, computed);
     }
+}
+
+/// The `bam` the entry after `e` chains from: the one written on `e`, else the computed one,
+/// else (no hash can be computed) the one before.
+fn link(previous: String, written: Option<&Text>, computed: Option<String>) -> String {
+    match (written, computed) {
+        (Some(w), _) => w.as_str().to_owned(),
+        (None, Some(c)) => c,
+        (None, None) => previous,
+    }
+}
+
+/// The `bam` a new entry appended to `entries` chains from, as [`check`] replays the chain (64
+/// `0` characters for an empty trail).
+pub(crate) fn chain_head(entries: &[AuditEntry]) -> String {
+    let mut previous = "0".repeat(64);
+    for e in entries {
+        let written = e.hash.as_ref().filter(|h| !h.is_blank());
+        let computed = if written.is_some() {
+            None
+        } else {
+            entry_hash(&previous, e)
+        };
+        previous = link(previous, written, computed);
+    }
+    previous
 }
 
 fn order(r: &Record, out: &mut Findings) {
@@ -123,7 +145,8 @@ fn order(r: &Record, out: &mut Findings) {
     }
 }
 
-fn inside(path: &str, scope: &str) -> bool {
+/// Is the field `path` inside the scope `scope` (the scope itself or below it)?
+pub(crate) fn inside(path: &str, scope: &str) -> bool {
     path == scope
         || path
             .strip_prefix(scope)
@@ -131,7 +154,7 @@ fn inside(path: &str, scope: &str) -> bool {
 }
 
 /// Paths a subject teacher may not change: qualities, competencies, pupil data.
-fn reserved_for_homeroom(path: &str) -> bool {
+pub(crate) fn reserved_for_homeroom(path: &str) -> bool {
     path == "hocSinh"
         || path.starts_with("hocSinh.")
         || path
@@ -139,13 +162,44 @@ fn reserved_for_homeroom(path: &str) -> bool {
             .any(|seg| seg == "phamChat" || seg == "nangLuc")
 }
 
+/// The role, action and trimmed non-blank path of an entry the lock replay considers.
+pub(crate) fn replayed(e: &AuditEntry) -> Option<(&AuditRole, &AuditAction, &str)> {
+    let (Some(role), Some(action)) = (&e.role, &e.action) else {
+        return None;
+    };
+    let target = e
+        .path
+        .as_ref()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())?;
+    Some((role, action, target))
+}
+
+/// One step of the lock replay: a `KHOA` of `target` by anyone locks it (failing safe), a
+/// `MO_KHOA` by `HT` unlocks exactly that scope; other actions change nothing.
+pub(crate) fn lock_step<'a>(
+    locked: &mut Vec<&'a str>,
+    role: &AuditRole,
+    action: &AuditAction,
+    target: &'a str,
+) {
+    match action {
+        AuditAction::Lock => {
+            if !locked.contains(&target) {
+                locked.push(target);
+            }
+        }
+        AuditAction::Unlock if *role == AuditRole::Principal => {
+            locked.retain(|s| *s != target);
+        }
+        _ => {}
+    }
+}
+
 fn locks_and_roles(r: &Record, out: &mut Findings) {
     let mut locked: Vec<&str> = Vec::new();
     for (i, e) in r.audit.iter().enumerate() {
-        let (Some(role), Some(action)) = (&e.role, &e.action) else {
-            continue;
-        };
-        let Some(target) = e.path.as_ref().map(|p| p.trim()).filter(|p| !p.is_empty()) else {
+        let Some((role, action, target)) = replayed(e) else {
             continue;
         };
         let principal = *role == AuditRole::Principal;
@@ -165,14 +219,8 @@ fn locks_and_roles(r: &Record, out: &mut Findings) {
                         },
                     );
                 }
-                if *action == AuditAction::Lock {
-                    // A lock holds even when it was not the principal's: failing safe.
-                    if !locked.contains(&target) {
-                        locked.push(target);
-                    }
-                } else if principal {
-                    locked.retain(|s| *s != target);
-                }
+                // A lock holds even when it was not the principal's: failing safe.
+                lock_step(&mut locked, role, action, target);
             }
             AuditAction::Change | AuditAction::Enter => {
                 if *role == AuditRole::SubjectTeacher && reserved_for_homeroom(target) {
