@@ -449,12 +449,22 @@ fn ts(s: &str) -> Timestamp {
     Timestamp::from(s)
 }
 
+/// Who, the change, when, the `bienBan`, and the expected `vaiTro` and `hanhDong`.
+type Step = (
+    &'static str,
+    Change,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    &'static str,
+);
+
 #[test]
 fn allowed_changes_keep_the_trail_valid() {
     let school = school();
     let mut r = grade4_open();
     assert!(audit_findings(&r).is_empty());
-    let steps: Vec<(&str, Change, &str, Option<&str>, &str, &str)> = vec![
+    let steps: Vec<Step> = vec![
         (
             GVBM,
             Change::Subject {
@@ -702,7 +712,7 @@ fn refused(
     check: impl FnOnce(&ApplyError) -> bool,
 ) {
     let before = xml(r);
-    let got = apply(r, &school(), &Actor::new(who), change, ts(at), bien_ban).map(|e| e.clone());
+    let got = apply(r, &school(), &Actor::new(who), change, ts(at), bien_ban).cloned();
     match got {
         Ok(e) => panic!("allowed: {e:?}"),
         Err(e) => {
@@ -729,7 +739,7 @@ fn refusals_leave_the_record_untouched() {
         toan(Some(Period::EndOfYear), SubjectValue::Score(6)),
         late,
         None,
-        |e| matches!(e, ApplyError::Refused(Refusal::Locked { .. })),
+        |e| matches!(e.refusal(), Some(Refusal::Locked { .. })),
     );
     refused(
         &mut r,
@@ -737,7 +747,7 @@ fn refusals_leave_the_record_untouched() {
         toan(Some(Period::EndOfYear), SubjectValue::Score(6)),
         late,
         Some("   "),
-        |e| matches!(e, ApplyError::Refused(Refusal::WrittenRecordMissing { .. })),
+        |e| matches!(e.refusal(), Some(Refusal::WrittenRecordMissing { .. })),
     );
     refused(
         &mut r,
@@ -745,7 +755,7 @@ fn refusals_leave_the_record_untouched() {
         toan(None, SubjectValue::Score(6)),
         late,
         None,
-        |e| matches!(e, ApplyError::Refused(Refusal::NotAssigned { .. })),
+        |e| matches!(e.refusal(), Some(Refusal::NotAssigned { .. })),
     );
     refused(
         &mut r,
@@ -758,7 +768,7 @@ fn refusals_leave_the_record_untouched() {
         },
         late,
         None,
-        |e| matches!(e, ApplyError::Refused(Refusal::NotHomeroomTeacher { .. })),
+        |e| matches!(e.refusal(), Some(Refusal::NotHomeroomTeacher { .. })),
     );
     refused(
         &mut r,
@@ -766,7 +776,7 @@ fn refusals_leave_the_record_untouched() {
         Change::Unlock(Scope::Year { year: 0 }),
         late,
         None,
-        |e| matches!(e, ApplyError::Refused(Refusal::OnlyPrincipal { .. })),
+        |e| matches!(e.refusal(), Some(Refusal::OnlyPrincipal { .. })),
     );
     refused(
         &mut r,
@@ -774,7 +784,7 @@ fn refusals_leave_the_record_untouched() {
         Change::Lock(Scope::Period { year: 0, period: 3 }),
         late,
         None,
-        |e| matches!(e, ApplyError::Refused(Refusal::AlreadyLocked { .. })),
+        |e| matches!(e.refusal(), Some(Refusal::AlreadyLocked { .. })),
     );
     refused(
         &mut r,
@@ -782,7 +792,7 @@ fn refusals_leave_the_record_untouched() {
         Change::Unlock(Scope::Period { year: 0, period: 3 }),
         late,
         None,
-        |e| matches!(e, ApplyError::Refused(Refusal::NotLocked { .. })),
+        |e| matches!(e.refusal(), Some(Refusal::NotLocked { .. })),
     );
     // Line breaks, in the value, the bienBan or the name, are refused before anything changes.
     refused(

@@ -1025,6 +1025,9 @@ fn blank(s: Option<&str>) -> bool {
 ///     Err(Refusal::WrittenRecordMissing { .. })));
 /// assert_eq!(can(&school, &closed, &principal, &score, Some("BB-01/2025")), Ok(AuditRole::Principal));
 /// ```
+// A refusal is the cold path, and its typed fields (who may do it) are the point of it: it is
+// returned by value rather than boxed.
+#[allow(clippy::result_large_err)]
 pub fn can(
     assignments: &Assignments,
     locks: &LockState,
@@ -1425,8 +1428,8 @@ pub enum Change {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ApplyError {
-    /// The actor may not do it.
-    Refused(Refusal),
+    /// The actor may not do it ([`ApplyError::refusal`] borrows the reason).
+    Refused(Box<Refusal>),
     /// No year at that index.
     NoSuchYear {
         /// The index asked for.
@@ -1482,6 +1485,21 @@ pub enum ApplyError {
 }
 
 impl ApplyError {
+    /// The refusal, when the rights refused.
+    ///
+    /// ```
+    /// use hocba_core::class::rights::{ApplyError, Refusal};
+    /// let e = ApplyError::from(Refusal::NotLocked { scope: "namHoc.0".into(), covered_by: None });
+    /// assert!(matches!(e.refusal(), Some(Refusal::NotLocked { .. })));
+    /// assert!(ApplyError::NoSuchYear { year: 1 }.refusal().is_none());
+    /// ```
+    pub fn refusal(&self) -> Option<&Refusal> {
+        match self {
+            ApplyError::Refused(r) => Some(r),
+            _ => None,
+        }
+    }
+
     /// The explanation in English.
     ///
     /// ```
@@ -1563,7 +1581,7 @@ impl std::error::Error for ApplyError {}
 
 impl From<Refusal> for ApplyError {
     fn from(r: Refusal) -> Self {
-        ApplyError::Refused(r)
+        ApplyError::Refused(Box::new(r))
     }
 }
 
@@ -2014,7 +2032,7 @@ fn entry_text(field: &'static str, v: &str) -> Result<Text, ApplyError> {
 /// let teacher = Actor::new("Nguyễn Thị Thanh Tâm");
 /// let before = record.clone();
 /// let err = apply(&mut record, &school, &teacher, change.clone(), at.clone(), None).unwrap_err();
-/// assert!(matches!(err, ApplyError::Refused(Refusal::Locked { .. })));
+/// assert!(matches!(err.refusal(), Some(Refusal::Locked { .. })));
 /// assert_eq!(record, before);
 ///
 /// let principal = Actor::new("Trần Quốc Huy");

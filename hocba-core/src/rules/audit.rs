@@ -184,11 +184,7 @@ pub(crate) fn lock_step<'a>(
     target: &'a str,
 ) {
     match action {
-        AuditAction::Lock => {
-            if !locked.contains(&target) {
-                locked.push(target);
-            }
-        }
+        AuditAction::Lock if !locked.contains(&target) => locked.push(target),
         AuditAction::Unlock if *role == AuditRole::Principal => {
             locked.retain(|s| *s != target);
         }
