@@ -3,6 +3,8 @@
 //! Exit codes (`format.md`): 0 success / valid, 1 findings of severity error, 2 unreadable input
 //! or a usage error. Errors go to stderr as one line, in Vietnamese unless `--lang en`.
 
+mod class;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -139,6 +141,12 @@ enum Command {
         #[arg(short, long, value_name = "OUT.pdf")]
         output: PathBuf,
     },
+    /// Class summary tables: check them, build each pupil's record from them, write an empty
+    /// one to fill in, convert between CSV and XLSX (docs/class.md).
+    Class {
+        #[command(subcommand)]
+        command: class::ClassCommand,
+    },
     /// Verify the signatures of signed records (or of any signed PDF) and print the
     /// verification report (signing.md). Nothing is fetched from the network.
     ///
@@ -252,6 +260,7 @@ fn main() -> ExitCode {
         Command::Extract { file } => extract(&cli, file),
         Command::Sign { .. } => sign(&cli),
         Command::Verify { .. } => verify(&cli),
+        Command::Class { command } => class::run(&cli, command),
     };
     ExitCode::from(code)
 }
@@ -508,7 +517,10 @@ fn codes(cli: &Cli) -> u8 {
         }
         Format::Text => {
             let mut s = String::new();
-            for c in hocba_core::rules::codes::ALL {
+            for c in hocba_core::rules::codes::ALL
+                .iter()
+                .chain(hocba_core::rules::codes::TABLE)
+            {
                 let (sev, msg) = match (cli.lang, c.severity) {
                     (Lang::En, sev) => (sev.as_str(), c.en),
                     (Lang::Vi, hocba_core::rules::Severity::Error) => ("lỗi", c.vi),

@@ -534,3 +534,167 @@ fn readme_shows_the_verification_text_form() {
         "README.md must show:\n{text}"
     );
 }
+
+// --- hocba class -----------------------------------------------------------------------------
+
+const CLASS: &str = "fixtures/class/4A";
+
+#[test]
+fn class_build_writes_one_valid_record_per_pupil() {
+    let out_dir = std::env::temp_dir().join(format!("hocba-cli-class-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out_dir);
+    let out = hocba(&[
+        "--format",
+        "json",
+        "class",
+        "build",
+        "--pupils",
+        &format!("{CLASS}/hoc-sinh.csv"),
+        "--class",
+        &format!("{CLASS}/lop.json"),
+        "--tables",
+        &format!("{CLASS}/CN.csv"),
+        &format!("GHK1={CLASS}/GHK1.csv"),
+        &format!("{CLASS}/CHK1.csv"),
+        &format!("{CLASS}/GHK2.csv"),
+        "-o",
+        out_dir.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["findings"].as_array().map(Vec::len), Some(0));
+    let records = v["records"].as_array().expect("records");
+    assert_eq!(records.len(), 32);
+    assert_eq!(records[0]["maHocSinh"], "HS4A01");
+    assert_eq!(records[0]["years"][0]["derivedResult"], "HTXS");
+    let files = std::fs::read_dir(&out_dir).expect("out dir").count();
+    assert_eq!(files, 32);
+    // Each written record is canonical and valid on its own.
+    let one = out_dir.join("HS4A09.xml");
+    let check = hocba(&["validate", one.to_str().expect("path")]);
+    assert_eq!(check.status.code(), Some(0));
+    let _ = std::fs::remove_dir_all(&out_dir);
+}
+
+#[test]
+fn class_check_names_the_pupil_and_the_cell_and_exits_1() {
+    let cn = std::fs::read_to_string(root().join(CLASS).join("CN.csv")).expect("CN.csv");
+    // HS4A05's Tiếng Việt score (column E) becomes a word.
+    let broken: String = cn
+        .lines()
+        .map(|l| {
+            if l.starts_with("5,HS4A05,") {
+                let mut cells: Vec<&str> = l.splitn(6, ',').collect();
+                cells[4] = "mười";
+                cells.join(",")
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let file = tmp("4A-CN.csv", broken.as_bytes());
+    let out = hocba(&[
+        "--format",
+        "json",
+        "class",
+        "check",
+        file.to_str().expect("path"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["valid"], false);
+    let f = &v["findings"][0];
+    assert_eq!(f["code"], "table_cell_invalid");
+    assert_eq!(f["path"], "lop.HS4A05.CN.monHoc.TV.diem");
+    assert_eq!(f["context"]["cell"], "4A-CN.csv!E8");
+    assert!(f["messageVi"]
+        .as_str()
+        .is_some_and(|m| m.contains("điểm số nguyên")));
+}
+
+#[test]
+fn class_template_and_convert_round_trip() {
+    let dir = std::env::temp_dir().join(format!("hocba-cli-tpl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let book = dir.join("CN.xlsx");
+    let out = hocba(&[
+        "class",
+        "template",
+        "--grade",
+        "4",
+        "--period",
+        "CN",
+        "--class",
+        "4A",
+        "-o",
+        book.to_str().expect("path"),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(std::fs::read(&book).expect("xlsx").starts_with(b"PK"));
+    // CSV → XLSX → CSV gives the committed table's values back.
+    let xlsx = dir.join("table.xlsx");
+    let csv = dir.join("table.csv");
+    let csv_path = format!("{CLASS}/CN.csv");
+    for (from, to) in [
+        (csv_path.as_str(), &xlsx),
+        (xlsx.to_str().expect("path"), &csv),
+    ] {
+        let out = hocba(&[
+            "class",
+            "convert",
+            from,
+            "--period",
+            "CN",
+            "--grade",
+            "4",
+            "-o",
+            to.to_str().expect("path"),
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let a = hocba(&["--format", "json", "class", "check", &csv_path]);
+    let b = hocba(&[
+        "--format",
+        "json",
+        "class",
+        "check",
+        csv.to_str().expect("path"),
+    ]);
+    assert_eq!(a.status.code(), Some(0));
+    assert_eq!(b.status.code(), Some(0));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn class_usage_errors_exit_2_with_a_bilingual_message() {
+    let file = tmp("bang.csv", "Mã học sinh,Họ và tên\nHS1,An\n".as_bytes());
+    let out = hocba(&["class", "check", file.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("không xác định được kỳ"));
+    let out = hocba(&["--lang", "en", "class", "check", "--period", "HK3", "x.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a period"));
+    let out = hocba(&[
+        "--lang",
+        "en",
+        "class",
+        "check",
+        "--period",
+        "CN",
+        "missing.xlsx",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot open"));
+}

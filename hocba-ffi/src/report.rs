@@ -81,6 +81,7 @@ impl hocba_report {
 pub fn codes_json() -> String {
     let mut list: Vec<Value> = hocba_core::rules::codes::ALL
         .iter()
+        .chain(hocba_core::rules::codes::TABLE)
         .map(|c| {
             json!({
                 "code": c.code,
@@ -404,7 +405,9 @@ mod tests {
         let all = hocba_core::rules::codes::ALL;
         assert_eq!(
             list.len(),
-            all.len() + hocba_core::pdf::verify::messages::ALL.len()
+            all.len()
+                + hocba_core::rules::codes::TABLE.len()
+                + hocba_core::pdf::verify::messages::ALL.len()
         );
         for (item, code) in list.iter().zip(all) {
             let keys: Vec<&str> = item

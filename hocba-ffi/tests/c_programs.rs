@@ -582,7 +582,11 @@ fn codes_json_matches_the_command_line() {
     let list: serde_json::Value = serde_json::from_slice(&by_c.stdout).expect("JSON");
     assert_eq!(
         list.as_array().map(Vec::len),
-        Some(hocba_core::rules::codes::ALL.len() + hocba_core::pdf::verify::messages::ALL.len())
+        Some(
+            hocba_core::rules::codes::ALL.len()
+                + hocba_core::rules::codes::TABLE.len()
+                + hocba_core::pdf::verify::messages::ALL.len()
+        )
     );
 }
 

@@ -824,7 +824,7 @@ fn derive_result(record: PyRef<'_, Record>, year: isize) -> PyResult<Option<Stri
 #[pyfunction]
 fn codes(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
     let list = PyList::empty(py);
-    for code in rules::codes::ALL {
+    for code in rules::codes::ALL.iter().chain(rules::codes::TABLE) {
         let d = PyDict::new(py);
         d.set_item("code", code.code)?;
         d.set_item("severity", code.severity.as_str())?;

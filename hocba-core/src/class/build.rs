@@ -814,9 +814,9 @@ mod tests {
                 .map(|r| r.iter().map(|c| (*c).to_owned()).collect())
                 .collect()
         };
-        let e = PupilList::from_rows("HS", &rows(&[&["hoVaTen"], &["An"]])).unwrap_err();
+        let e = PupilList::from_rows("HS", &rows(&[&["hoVaTen"], &["An"]])).expect_err("refused");
         assert_eq!(e.kind, BuildErrorKind::NoPupilHeader);
-        let e = PupilList::from_rows("HS", &rows(&[&["maHocSinh", "hoTen"]])).unwrap_err();
+        let e = PupilList::from_rows("HS", &rows(&[&["maHocSinh", "hoTen"]])).expect_err("refused");
         assert_eq!(e.kind, BuildErrorKind::UnknownPupilColumn("hoTen".into()));
         assert!(e.message().contains("HS!B1"), "{}", e.message());
         assert!(e.message_vi().contains("HS!B1"));
@@ -824,13 +824,14 @@ mod tests {
             "HS",
             &rows(&[&["maHocSinh", "hoVaTen"], &["A1", "An"], &["", "Bình"]]),
         )
-        .unwrap_err();
+        .expect_err("refused");
         assert_eq!(e.kind, BuildErrorKind::MissingPupilCode);
         assert_eq!(e.cell.map(|c| c.a1()), Some("HS!A3".to_owned()));
-        let e = PupilList::from_rows("HS", &rows(&[&["maHocSinh"], &["A1"], &["A1"]])).unwrap_err();
+        let e = PupilList::from_rows("HS", &rows(&[&["maHocSinh"], &["A1"], &["A1"]]))
+            .expect_err("refused");
         assert_eq!(e.kind, BuildErrorKind::DuplicatePupil("A1".into()));
         let e = ClassInfo::from_rows("Lop", &rows(&[&["khoa", "gia tri"], &["lopp", "4A"]]))
-            .unwrap_err();
+            .expect_err("refused");
         assert_eq!(e.kind, BuildErrorKind::UnknownClassKey("lopp".into()));
         assert!(ClassInfo::from_json(b"[1]").is_err());
         assert!(ClassInfo::from_json(br#"{"lop": [1]}"#).is_err());

@@ -86,8 +86,8 @@ pub fn check_table_except(table: &ClassTable, exempt: &BTreeSet<String>) -> Repo
             let mut context = cell_context(row.cells.get("maHocSinh"));
             context.insert("maHocSinh".into(), row.student_code.clone().into());
             context.insert("ky".into(), ky.clone().into());
-            context.insert("firstRow".into(), row_number(first).into());
-            context.insert("row".into(), row_number(row).into());
+            context.insert("firstRow".into(), row_number(first));
+            context.insert("row".into(), row_number(row));
             findings.push(Finding::new(
                 &c::TABLE_PUPIL_DUPLICATE,
                 format!("lop.{}.{ky}", row.student_code),
@@ -159,14 +159,10 @@ fn check_row(table: &ClassTable, row: &TableRow, ky: &str, exempt: bool, out: &m
 
     // The period's rules, as the engine applies them to a record's `dinhKy`.
     if let Some(period) = &table.period {
-        let p = PeriodResult {
-            period: Some(period.clone()),
-            subjects: row.subjects.clone(),
-            qualities: row.qualities.clone(),
-            competencies: row.competencies.clone(),
-        };
+        // Blank columns (a subject the pupil does not take) are not results.
+        let p = period_result(row, period);
         for mut f in subjects::period_alone(table.grade, &p) {
-            let Some(field) = table_field(&f.path, row) else {
+            let Some(field) = table_field(&f.path, &p) else {
                 continue;
             };
             // A cell that could not be read is reported once, as such.
@@ -238,7 +234,7 @@ fn code_of(code: &str) -> &'static Code {
 
 /// The field inside the row of an engine path `namHoc.0.dinhKy.0.<list>.<j>.<rest>`: the list
 /// entry named by its code (`monHoc.TOAN.diem`).
-fn table_field(path: &str, row: &TableRow) -> Option<String> {
+fn table_field(path: &str, row: &PeriodResult) -> Option<String> {
     let rest = path.strip_prefix("namHoc.0.dinhKy.0.")?;
     let mut parts = rest.splitn(3, '.');
     let list = parts.next()?;

@@ -1783,7 +1783,9 @@ fn value_of(row: &TableRow, index: usize, field: Field) -> Value {
 }
 
 /// Writes a table as CSV: UTF-8 with a byte-order mark (so that Excel reads the diacritics),
-/// `,` as the separator, one header row (`Toán - Mức đạt`), CRLF line ends (RFC 4180; line
+/// `,` as the separator, the title and a line `Lớp: 4A; Khối: 4; Kỳ đánh giá: Cuối năm học (CN)`
+/// when any of them is known (so that they read back), one header row (`Toán - Mức đạt`), CRLF
+/// line ends (RFC 4180; line
 /// breaks inside comments stay `\n`, inside quotes). Fields are quoted when they hold a
 /// separator, a quote, a line break or surrounding spaces.
 ///
@@ -1799,12 +1801,21 @@ fn value_of(row: &TableRow, index: usize, field: Field) -> Value {
 ///     student_code: "HS1".into(), full_name: "Hà, An".into(), ..Default::default() }],
 ///     ..Default::default() };
 /// let csv = String::from_utf8(write_table_csv(&t)).unwrap();
-/// assert!(csv.starts_with("\u{feff}STT,Mã học sinh,Họ và tên,Tiếng Việt - Mức đạt,"));
+/// assert!(csv.starts_with("\u{feff}BẢNG TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ GIÁO DỤC\r\nKhối: 1\r\n"));
+/// assert!(csv.contains("\r\nSTT,Mã học sinh,Họ và tên,Tiếng Việt - Mức đạt,"));
 /// assert!(csv.contains("\r\n1,HS1,\"Hà, An\","));
 /// ```
 pub fn write_table_csv(table: &ClassTable) -> Vec<u8> {
     let fields = layout(table);
     let mut out = String::from("\u{feff}");
+    // The title lines, as in the workbook: the class, grade and period read back from them.
+    if let Some(line) = title_line(table) {
+        push_csv_line(
+            &mut out,
+            ["BẢNG TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ GIÁO DỤC"].into_iter(),
+        );
+        push_csv_line(&mut out, [line.as_str()].into_iter());
+    }
     let header: Vec<String> = fields
         .iter()
         .map(|f| match f.labels() {
@@ -1825,6 +1836,22 @@ pub fn write_table_csv(table: &ClassTable) -> Vec<u8> {
         push_csv_line(&mut out, values.iter().map(String::as_str));
     }
     out.into_bytes()
+}
+
+/// The line under the title: `Lớp: 4A; Khối: 4; Kỳ đánh giá: Cuối năm học (CN)` (what is
+/// known of it), which [`read_table`] reads back.
+fn title_line(table: &ClassTable) -> Option<String> {
+    let mut line = Vec::new();
+    if let Some(c) = &table.class_name {
+        line.push(format!("Lớp: {c}"));
+    }
+    if let Some(g) = table.grade {
+        line.push(format!("Khối: {g}"));
+    }
+    if let Some(p) = table.period.as_ref().filter(|p| p.is_known()) {
+        line.push(format!("Kỳ đánh giá: {} ({})", period_title(p), p.as_str()));
+    }
+    (!line.is_empty()).then(|| line.join("; "))
 }
 
 fn push_csv_line<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
@@ -1948,19 +1975,9 @@ fn workbook(table: &ClassTable, empty_rows: usize) -> Result<Vec<u8>, SheetError
     sheet
         .write_string_with_format(0, 0, "BẢNG TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ GIÁO DỤC", &title)
         .map_err(SheetError::unwritable)?;
-    let mut line = Vec::new();
-    if let Some(c) = &table.class_name {
-        line.push(format!("Lớp: {c}"));
-    }
-    if let Some(g) = table.grade {
-        line.push(format!("Khối: {g}"));
-    }
-    if let Some(p) = table.period.as_ref().filter(|p| p.is_known()) {
-        line.push(format!("Kỳ đánh giá: {} ({})", period_title(p), p.as_str()));
-    }
-    if !line.is_empty() {
+    if let Some(line) = title_line(table) {
         sheet
-            .write_string(1, 0, line.join("; "))
+            .write_string(1, 0, line)
             .map_err(SheetError::unwritable)?;
     }
 
