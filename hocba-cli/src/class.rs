@@ -3,9 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
-use hocba_core::class::build::{build_records, ClassInfo, PupilList};
+use hocba_core::class::build::build_records;
 use hocba_core::class::check::check_table;
-use hocba_core::class::sheet::{self, Sheet, TableOptions};
+use hocba_core::class::files::{self, ClassError};
+use hocba_core::class::sheet::{self, TableOptions};
 use hocba_core::class::ClassTable;
 use hocba_core::model::Period;
 use hocba_core::rules::{Finding, Report, Severity};
@@ -110,7 +111,7 @@ fn cannot_read(path: &Path, e: &std::io::Error) -> Msg {
     }
 }
 
-fn sheet_error(path: &Path, e: &sheet::SheetError) -> Msg {
+fn class_error(path: &Path, e: &ClassError) -> Msg {
     Msg {
         en: format!("{}: {}", path.display(), e.message()),
         vi: format!("{}: {}", path.display(), e.message_vi()),
@@ -118,42 +119,14 @@ fn sheet_error(path: &Path, e: &sheet::SheetError) -> Msg {
 }
 
 fn parse_period(text: &str) -> Result<Period, Msg> {
-    let p = Period::parse(text.trim().to_uppercase().as_str());
-    if p.is_known() {
-        Ok(p)
-    } else {
-        Err(Msg {
-            en: format!("\"{text}\" is not a period; use GHK1, CHK1, GHK2 or CN"),
-            vi: format!("\"{text}\" không phải kỳ đánh giá; dùng GHK1, CHK1, GHK2 hoặc CN"),
-        })
-    }
+    files::parse_period(text).map_err(|e| Msg {
+        en: e.message(),
+        vi: e.message_vi(),
+    })
 }
 
-/// The period named by a file's name: `CN.csv`, `4A-GHK1.xlsx`, `4A_CHK1.csv`.
-fn period_of_name(path: &Path) -> Option<Period> {
-    let stem = path.file_stem()?.to_str()?.to_uppercase();
-    let last = stem.rsplit(['-', '_', ' ', '.']).next().unwrap_or(&stem);
-    let p = Period::parse(last);
-    p.is_known().then_some(p)
-}
-
-fn is_xlsx(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"PK\x03\x04")
-}
-
-/// The sheets of a file: every worksheet of an XLSX, or the one sheet of a CSV.
-fn read_sheets(path: &Path) -> Result<Vec<Sheet>, Msg> {
-    let bytes = std::fs::read(path).map_err(|e| cannot_read(path, &e))?;
-    if is_xlsx(&bytes) {
-        sheet::read_xlsx(&bytes).map_err(|e| sheet_error(path, &e))
-    } else {
-        let name = path
-            .file_name()
-            .map_or_else(|| "csv".to_owned(), |n| n.to_string_lossy().into_owned());
-        sheet::read_csv(&bytes, &name)
-            .map(|s| vec![s])
-            .map_err(|e| sheet_error(path, &e))
-    }
+fn read(path: &Path) -> Result<Vec<u8>, Msg> {
+    std::fs::read(path).map_err(|e| cannot_read(path, &e))
 }
 
 /// Reads one table; its period from the option, else the title, else the sheet's or the file's
@@ -164,55 +137,21 @@ fn read_table(
     grade: Option<u8>,
     sheet_name: Option<&str>,
 ) -> Result<ClassTable, Msg> {
-    let sheets = read_sheets(path)?;
-    let chosen = match sheet_name {
-        None => sheets.first(),
-        Some(n) => sheets.iter().find(|s| s.name == n),
-    };
-    let Some(sheet) = chosen else {
-        let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
-        return Err(Msg {
-            en: format!(
-                "{}: no sheet {:?}; the workbook has: {}",
-                path.display(),
-                sheet_name.unwrap_or(""),
-                names.join(", ")
-            ),
-            vi: format!(
-                "{}: không có trang tính {:?}; tệp có: {}",
-                path.display(),
-                sheet_name.unwrap_or(""),
-                names.join(", ")
-            ),
-        });
-    };
+    let bytes = read(path)?;
     let options = TableOptions {
-        period: period.clone(),
+        period,
         grade,
         class_name: None,
     };
-    let mut table = sheet::read_table(sheet, &options).map_err(|e| sheet_error(path, &e))?;
-    if table.period.is_none() {
-        let by_sheet = Period::parse(sheet.name.trim().to_uppercase().as_str());
-        table.period = if by_sheet.is_known() {
-            Some(by_sheet)
-        } else {
-            period_of_name(path)
-        };
-    }
-    if table.period.is_none() {
-        return Err(Msg {
-            en: format!(
-                "{}: the period of this table is not known; give --period (or KY=FILE), or name the file or sheet after it (CN.xlsx)",
-                path.display()
-            ),
-            vi: format!(
-                "{}: không xác định được kỳ của bảng; hãy dùng --period (hoặc KY=TỆP), hoặc đặt tên tệp hay trang tính theo kỳ (CN.xlsx)",
-                path.display()
-            ),
-        });
-    }
-    Ok(table)
+    let name = path.to_string_lossy();
+    files::read_table_file(&bytes, &name, &options, sheet_name).map_err(|e| match e {
+        // The file's name is already in these messages.
+        ClassError::NoPeriod { .. } | ClassError::NoSheet { .. } => Msg {
+            en: e.message(),
+            vi: e.message_vi(),
+        },
+        e => class_error(path, &e),
+    })
 }
 
 pub(crate) fn run(cli: &Cli, command: &ClassCommand) -> u8 {
@@ -304,13 +243,6 @@ fn with_file(file: &str, report: &Report) -> Value {
     Value::Object(map)
 }
 
-/// The first sheet named like `name` (case and spaces ignored).
-fn named<'a>(sheets: &'a [Sheet], name: &str) -> Option<&'a Sheet> {
-    sheets
-        .iter()
-        .find(|s| s.name.trim().eq_ignore_ascii_case(name))
-}
-
 fn build(
     cli: &Cli,
     pupils_path: &Path,
@@ -319,56 +251,22 @@ fn build(
     output: &Path,
 ) -> Result<u8, Msg> {
     let en = cli.lang == Lang::En;
-    let build_error = |path: &Path, e: hocba_core::class::build::BuildError| Msg {
-        en: format!("{}: {}", path.display(), e.message()),
-        vi: format!("{}: {}", path.display(), e.message_vi()),
-    };
-    // The pupil list, and the class information beside it or in its own file.
-    let sheets = read_sheets(pupils_path)?;
-    let list_sheet = named(&sheets, "HocSinh")
-        .or_else(|| {
-            sheets
-                .iter()
-                .find(|s| !s.name.trim().eq_ignore_ascii_case("Lop"))
-        })
-        .ok_or_else(|| Msg {
-            en: format!("{}: no sheet with the pupil list", pupils_path.display()),
-            vi: format!(
-                "{}: không có trang tính danh sách học sinh",
+    let (pupils, beside) = files::read_pupils(&read(pupils_path)?, &pupils_path.to_string_lossy())
+        .map_err(|e| class_error(pupils_path, &e))?;
+    let info = match (class_path, beside) {
+        (Some(path), _) => files::read_class_info(&read(path)?, &path.to_string_lossy())
+            .map_err(|e| class_error(path, &e))?,
+        (None, Some(info)) => info,
+        (None, None) => return Err(Msg {
+            en: format!(
+                "{}: no `Lop` sheet with the class information; add one or give --class FILE",
                 pupils_path.display()
             ),
-        })?;
-    let pupils = PupilList::from_rows(&list_sheet.name, &list_sheet.rows)
-        .map_err(|e| build_error(pupils_path, e))?;
-    let info = match class_path {
-        Some(path) => {
-            let bytes = std::fs::read(path).map_err(|e| cannot_read(path, &e))?;
-            if hocba_core::detect_format(&bytes) == Some(hocba_core::InputFormat::Json) {
-                ClassInfo::from_json(&bytes).map_err(|e| build_error(path, e))?
-            } else {
-                let sheets = read_sheets(path)?;
-                let s = named(&sheets, "Lop")
-                    .or(sheets.first())
-                    .ok_or_else(|| Msg {
-                        en: format!("{}: no sheet", path.display()),
-                        vi: format!("{}: không có trang tính", path.display()),
-                    })?;
-                ClassInfo::from_rows(&s.name, &s.rows).map_err(|e| build_error(path, e))?
-            }
-        }
-        None => {
-            let s = named(&sheets, "Lop").ok_or_else(|| Msg {
-                en: format!(
-                    "{}: no `Lop` sheet with the class information; add one or give --class FILE",
-                    pupils_path.display()
-                ),
-                vi: format!(
-                    "{}: không có trang tính `Lop` chứa thông tin lớp; hãy thêm hoặc dùng --class TỆP",
-                    pupils_path.display()
-                ),
-            })?;
-            ClassInfo::from_rows(&s.name, &s.rows).map_err(|e| build_error(pupils_path, e))?
-        }
+            vi: format!(
+                "{}: không có trang tính `Lop` chứa thông tin lớp; hãy thêm hoặc dùng --class TỆP",
+                pupils_path.display()
+            ),
+        }),
     };
     let mut read = Vec::new();
     for spec in tables {
@@ -386,7 +284,7 @@ fn build(
     let built = build_records(&pupils, &info, &read, &mut |p: &str| {
         std::fs::read(base.join(p)).map_err(|e| e.to_string())
     })
-    .map_err(|e| build_error(pupils_path, e))?;
+    .map_err(|e| class_error(pupils_path, &ClassError::Build(e)))?;
 
     std::fs::create_dir_all(output).map_err(|e| cannot_read(output, &e))?;
     let mut worst = u8::from(built.findings.iter().any(|f| f.severity == Severity::Error));
@@ -461,8 +359,8 @@ fn write(path: &Path, bytes: &[u8]) -> Result<u8, Msg> {
 
 fn template(grade: u8, period: &str, class_name: Option<&str>, output: &Path) -> Result<u8, Msg> {
     let period = parse_period(period)?;
-    let bytes =
-        sheet::template_xlsx(grade, period, class_name).map_err(|e| sheet_error(output, &e))?;
+    let bytes = sheet::template_xlsx(grade, period, class_name)
+        .map_err(|e| class_error(output, &e.into()))?;
     write(output, &bytes)
 }
 
@@ -474,7 +372,7 @@ fn convert(file: &Path, period: Option<&str>, grade: Option<u8>, output: &Path) 
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     let bytes = match ext.as_str() {
-        "xlsx" => sheet::write_table_xlsx(&table).map_err(|e| sheet_error(output, &e))?,
+        "xlsx" => sheet::write_table_xlsx(&table).map_err(|e| class_error(output, &e.into()))?,
         "csv" => sheet::write_table_csv(&table),
         _ => {
             return Err(Msg {

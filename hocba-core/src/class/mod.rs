@@ -17,6 +17,7 @@
 
 pub mod build;
 pub mod check;
+pub mod files;
 pub mod rights;
 pub mod sheet;
 pub mod table;
