@@ -279,3 +279,66 @@ fn written_tables_check_clean_from_csv_and_xlsx() {
         );
     }
 }
+
+/// A pupil list as a workbook with a `HocSinh` sheet and the class information in a `Lop` sheet
+/// (key, value) builds the same records as the CSV list with `lop.json`.
+#[test]
+fn a_pupil_workbook_with_a_lop_sheet_builds_the_same_records() {
+    use hocba_core::class::files::{read_class_info, read_pupils};
+    let list = sheet::read_csv(
+        &std::fs::read(dir().join("hoc-sinh.csv")).expect("list"),
+        "hoc-sinh.csv",
+    )
+    .expect("list");
+    let info: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(dir().join("lop.json")).expect("lop.json"))
+            .expect("json");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("HocSinh").expect("name");
+    for (r, row) in list.rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (
+                u32::try_from(r).expect("row"),
+                u16::try_from(c).expect("col"),
+            );
+            // Numbers as a spreadsheet stores them: the identification number loses its
+            // leading zeros, the ethnicity code too.
+            match cell.parse::<f64>() {
+                Ok(n) if !cell.contains('/') => ws.write_number(r, c, n),
+                _ => ws.write_string(r, c, cell),
+            }
+            .expect("write");
+        }
+    }
+    let ws = book.add_worksheet();
+    ws.set_name("Lop").expect("name");
+    ws.write_string(0, 0, "khóa").expect("write");
+    ws.write_string(0, 1, "giá trị").expect("write");
+    for (i, (k, v)) in info.iter().enumerate() {
+        let r = u32::try_from(i + 1).expect("row");
+        ws.write_string(r, 0, k).expect("write");
+        match v {
+            serde_json::Value::Number(n) => ws.write_number(r, 1, n.as_f64().expect("f64")),
+            other => ws.write_string(r, 1, other.as_str().expect("text")),
+        }
+        .expect("write");
+    }
+    let bytes = book.save_to_buffer().expect("xlsx");
+
+    let (pupils, beside) = read_pupils(&bytes, "hoc-sinh.xlsx").expect("pupils");
+    let beside = beside.expect("the Lop sheet");
+    assert_eq!(beside, class_info());
+    assert_eq!(
+        read_class_info(&bytes, "hoc-sinh.xlsx").expect("info"),
+        beside
+    );
+    let base = dir();
+    let mut load = photos(&base);
+    let built = build_records(&pupils, &beside, &csv_tables(), &mut load).expect("build");
+    let expected = build(&csv_tables());
+    assert!(built.findings.is_empty(), "{:#?}", built.findings);
+    for ((_, a), (_, b)) in built.records.iter().zip(&expected.records) {
+        assert_eq!(hocba_core::xml::to_string(a), hocba_core::xml::to_string(b));
+    }
+}
