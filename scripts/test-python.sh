@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the Python package `hocba` (hocba-py/) into a virtualenv and runs its tests:
+# Builds the Python package `hocba` (hocba-py/) as a wheel, installs it into a virtualenv and
+# runs its tests:
 # pytest, then mypy's stubtest (the stubs hocba-py/python/hocba/_hocba.pyi against the module).
 #
 # Needs only python3 (with venv and pip), cargo and access to PyPI. The virtualenv is `.venv` at
@@ -33,8 +34,11 @@ python -m pip install --quiet \
     "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION" "mypy==$MYPY_VERSION" \
     "jsonschema==$JSONSCHEMA_VERSION" "pyHanko==$PYHANKO_VERSION" "pyhanko-cli==$PYHANKO_CLI_VERSION"
 
-echo "test-python: building hocba-py (maturin develop --release)"
-maturin develop --release --quiet -m hocba-py/Cargo.toml
+# What users install: the abi3 wheel, built and installed with pip (not an editable build).
+echo "test-python: building the wheel (maturin build --release) and installing it with pip"
+rm -rf "$ROOT/target/wheels"
+maturin build --release --quiet -m hocba-py/Cargo.toml --out "$ROOT/target/wheels"
+python -m pip install --quiet --force-reinstall --no-deps "$ROOT"/target/wheels/hocba-*.whl
 
 echo "test-python: pytest"
 python -m pytest hocba-py/tests -q

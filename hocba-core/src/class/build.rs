@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
-use super::check::{check_table_except, period_result};
+use super::check::{cell_context, check_table_except, period_result};
 use super::table::{CellRef, ClassTable, TableRow};
 use crate::model::Period;
 use crate::model::*;
@@ -40,22 +40,7 @@ pub const PUPIL_EXTRA_COLUMNS: &[&str] = &[
 ];
 
 /// The `HocSinh` wire names a pupil list may have as columns.
-pub const PUPIL_COLUMNS: &[&str] = &[
-    "hoVaTen",
-    "gioiTinh",
-    "ngaySinh",
-    "danToc",
-    "quocTich",
-    "noiSinh",
-    "queQuan",
-    "noiOHienNay",
-    "hoTenCha",
-    "hoTenMe",
-    "nguoiGiamHo",
-    "soDinhDanh",
-    "maHocSinh",
-    "anh",
-];
+pub const PUPIL_COLUMNS: &[&str] = crate::xml::names::HOC_SINH;
 
 /// The keys of the class information (`Lop`): the school (`Truong`), then the year's class,
 /// people and confirmation. `quanHuyen` is optional.
@@ -464,7 +449,7 @@ pub fn build_records(
             let base = format!("lop.{}.{}", row.student_code, p.as_str());
             match listed.get(row.student_code.as_str()) {
                 None => {
-                    let mut ctx = cell_ctx(row.cells.get("maHocSinh"));
+                    let mut ctx = cell_context(row.cells.get("maHocSinh"));
                     ctx.insert("maHocSinh".into(), row.student_code.clone().into());
                     ctx.insert("ky".into(), p.as_str().into());
                     findings.push(Finding::new(&c::TABLE_PUPIL_NOT_IN_LIST, base, ctx));
@@ -475,7 +460,7 @@ pub fn build_records(
                         && !list_name.is_empty()
                         && !same_name(&row.full_name, list_name)
                     {
-                        let mut ctx = cell_ctx(row.cells.get("hoTen"));
+                        let mut ctx = cell_context(row.cells.get("hoTen"));
                         ctx.insert("maHocSinh".into(), row.student_code.clone().into());
                         ctx.insert("ky".into(), p.as_str().into());
                         ctx.insert("tableName".into(), row.full_name.clone().into());
@@ -491,7 +476,7 @@ pub fn build_records(
         }
         for pupil in &pupils.pupils {
             if !t.rows.iter().any(|r| r.student_code == pupil.code()) {
-                let mut ctx = cell_ctx(pupil.cells.get("maHocSinh"));
+                let mut ctx = cell_context(pupil.cells.get("maHocSinh"));
                 ctx.insert("maHocSinh".into(), pupil.code().into());
                 ctx.insert("ky".into(), p.as_str().into());
                 findings.push(Finding::new(
@@ -574,7 +559,7 @@ fn build_one(
                 });
             }
             Err(reason) => {
-                let mut ctx = cell_ctx(pupil.cells.get("anh"));
+                let mut ctx = cell_context(pupil.cells.get("anh"));
                 ctx.insert("value".into(), path.into());
                 ctx.insert(
                     "expected".into(),
@@ -659,7 +644,7 @@ fn build_one(
             true
         } else {
             if decision.is_none() {
-                let mut ctx = cell_ctx(pupil.cells.get("maHocSinh"));
+                let mut ctx = cell_context(pupil.cells.get("maHocSinh"));
                 ctx.insert("maHocSinh".into(), code.into());
                 findings.push(Finding::new(
                     &c::TABLE_PROMOTION_UNDECIDED,
@@ -711,17 +696,6 @@ fn build_one(
 fn ctx1(key: &str, value: &str) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert(key.into(), value.into());
-    m
-}
-
-fn cell_ctx(cell: Option<&CellRef>) -> Map<String, Value> {
-    let mut m = Map::new();
-    if let Some(cell) = cell {
-        m.insert("sheet".into(), cell.sheet.clone().into());
-        m.insert("row".into(), cell.row.into());
-        m.insert("column".into(), cell.column.clone().into());
-        m.insert("cell".into(), cell.a1().into());
-    }
     m
 }
 

@@ -118,7 +118,7 @@ fn row_number(row: &TableRow) -> Value {
 }
 
 /// `sheet`, `row`, `column` and `cell` of a cell, when known.
-fn cell_context(cell: Option<&CellRef>) -> Map<String, Value> {
+pub(crate) fn cell_context(cell: Option<&CellRef>) -> Map<String, Value> {
     let mut m = Map::new();
     if let Some(cell) = cell {
         m.insert("sheet".into(), cell.sheet.clone().into());
@@ -199,30 +199,39 @@ fn check_row(table: &ClassTable, row: &TableRow, ky: &str, exempt: bool, out: &m
             }
         }
     }
-    for code in QualityCode::CODES {
-        let field = format!("phamChat.{code}.mucDat");
-        let has = row
-            .qualities
-            .iter()
-            .any(|q| q.code.as_ref().is_some_and(|c| c.as_str() == *code) && q.level.is_some());
-        if !has && !invalid.contains(field.as_str()) {
-            let mut ctx = Map::new();
-            ctx.insert("ma".into(), (*code).into());
-            ctx.insert("name".into(), lists::quality_name(code).into());
-            push(out, &c::QUALITY_MISSING, &field, ctx);
-        }
-    }
-    for code in CompetencyCode::CODES {
-        let field = format!("nangLuc.{code}.mucDat");
-        let has = row
-            .competencies
-            .iter()
-            .any(|q| q.code.as_ref().is_some_and(|c| c.as_str() == *code) && q.level.is_some());
-        if !has && !invalid.contains(field.as_str()) {
-            let mut ctx = Map::new();
-            ctx.insert("ma".into(), (*code).into());
-            ctx.insert("name".into(), lists::competency_name(code).into());
-            push(out, &c::COMPETENCY_MISSING, &field, ctx);
+    let items = [
+        (
+            "phamChat",
+            QualityCode::CODES,
+            &c::QUALITY_MISSING,
+            lists::quality_name as fn(&str) -> &'static str,
+            row.qualities
+                .iter()
+                .filter(|q| q.level.is_some())
+                .filter_map(|q| q.code.as_ref().map(|c| c.as_str()))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "nangLuc",
+            CompetencyCode::CODES,
+            &c::COMPETENCY_MISSING,
+            lists::competency_name,
+            row.competencies
+                .iter()
+                .filter(|q| q.level.is_some())
+                .filter_map(|q| q.code.as_ref().map(|c| c.as_str()))
+                .collect(),
+        ),
+    ];
+    for (list, codes, missing, name, with_level) in items {
+        for code in codes {
+            let field = format!("{list}.{code}.mucDat");
+            if !with_level.contains(code) && !invalid.contains(field.as_str()) {
+                let mut ctx = Map::new();
+                ctx.insert("ma".into(), (*code).into());
+                ctx.insert("name".into(), name(code).into());
+                push(out, missing, &field, ctx);
+            }
         }
     }
 }
