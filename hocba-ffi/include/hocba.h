@@ -37,7 +37,8 @@
  * The numbers are part of the ABI: a value is never renumbered, and the value of a removed
  * code is never reused. They are grouped by area, leaving room for the codes that later
  * versions add: 1–99 calling errors and internal failures, 100–199 reading a record,
- * 200–299 validation, 300–399 rendering, 400–499 signing, 500–599 verification.
+ * 200–299 validation, 300–399 rendering, 400–499 signing, 500–599 verification, 600–699 the
+ * class workflow (class summary tables, building a class's records).
  * A program should treat a code it does not know as a failure and show
  * `hocba_result_message()` of it.
  *
@@ -140,6 +141,20 @@ enum hocba_result
      * certificate or CRL they carry cannot be read.
      */
     HOCBA_RESULT_VERIFY_INVALID_OPTIONS = 501,
+    /**
+     * An input of `hocba_class_check` or `hocba_class_build` cannot be read: a table, the pupil
+     * list or the class information is not a readable CSV, XLSX workbook or JSON object of the
+     * layout of `docs/class.md`, a sheet does not exist, or a table's period cannot be found.
+     * The `hocba_error` says which and where (file, cell). Findings in a readable table are not
+     * an error: they are in the report.
+     */
+    HOCBA_RESULT_CLASS_INPUT_ERROR = 600,
+    /**
+     * The options of `hocba_class_check` or `hocba_class_build` are not a JSON object of the
+     * documented keys and types, or the period they give is not one (`GHK1`, `CHK1`, `GHK2`,
+     * `CN`).
+     */
+    HOCBA_RESULT_CLASS_INVALID_OPTIONS = 601,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -680,6 +695,119 @@ hocba_result hocba_verify(const uint8_t *pdf,
                           const char *options_json,
                           struct hocba_buffer **report_json_out,
                           struct hocba_error **error_out);
+
+/**
+ * Checks a class summary table (*bảng tổng hợp kết quả đánh giá giáo dục của lớp*, layout of
+ * `docs/class.md`) against the rules of its period, as `hocba class check FILE` does: findings
+ * name the pupil and the cell (paths `lop.<maHocSinh>.<ky>.…`, the sheet, row and column in
+ * their `context`).
+ *
+ * `table` holds the `table_len` bytes of the file, CSV or XLSX (told apart by content). `name`
+ * is the file's name (NULL: `"table.csv"`), used in cell references and, when neither the
+ * options nor the table's title row give the period, to find it (`CN.csv`, `4A-GHK1.xlsx`).
+ * `options_json` is NULL (no options) or a NUL-terminated UTF-8 JSON object with the long
+ * option names of `hocba class check`: `"period"` (`"GHK1"`, `"CHK1"`, `"GHK2"` or `"CN"`),
+ * `"grade"` (a whole number, 1 to 5), `"sheet"` (the XLSX worksheet to read; default the
+ * first). A `null` value is the same as leaving the key out.
+ *
+ * On success returns `HOCBA_RESULT_OK` and stores a new report in `*report_out`, the same kind
+ * of report as `hocba_validate` makes (`hocba_report_valid`, `hocba_report_len`, the
+ * `hocba_report_finding_*` accessors and `hocba_report_to_json`, whose JSON is what
+ * `hocba --format json class check FILE` prints without its `"file"` member); the caller owns it
+ * and frees it with `hocba_report_free`. A table with findings is a success: the report lists
+ * them.
+ *
+ * On failure returns `HOCBA_RESULT_CLASS_INPUT_ERROR` (the bytes are not a readable CSV or
+ * XLSX table, the sheet does not exist, the period cannot be found),
+ * `HOCBA_RESULT_CLASS_INVALID_OPTIONS` (not a JSON object, an unknown key, a value of the wrong
+ * type, a period that is not one), `HOCBA_RESULT_NULL_ARGUMENT` (`table` or `report_out` NULL),
+ * `HOCBA_RESULT_INVALID_ARGUMENT` (`table_len` > `PTRDIFF_MAX`, `name` not UTF-8) or
+ * `HOCBA_RESULT_PANIC`; leaves `*report_out` untouched and, if `error_out` is not NULL, stores
+ * in `*error_out` a new error (free it with `hocba_error_free`).
+ *
+ * Ownership: every input is borrowed for the duration of the call only; the report keeps no
+ * pointer to them.
+ *
+ * Thread safety: may be called from any number of threads at once; concurrent calls are
+ * independent.
+ *
+ * # Safety
+ * `table` is NULL or points to `table_len` readable bytes; `name` and `options_json` are NULL
+ * or NUL-terminated strings; `report_out` and `error_out` are NULL or point to writable
+ * pointers.
+ */
+hocba_result hocba_class_check(const uint8_t *table,
+                               size_t table_len,
+                               const char *name,
+                               const char *options_json,
+                               struct hocba_report **report_out,
+                               struct hocba_error **error_out);
+
+/**
+ * Builds each pupil's record of a class from the pupil list, the class information and the
+ * class summary tables of the periods, then validates every record, as
+ * `hocba class build --pupils FILE --class FILE --tables FILE... -o DIR` does
+ * (`docs/class.md`), but returns the records instead of writing files.
+ *
+ * Inputs:
+ * - `pupils`, `pupils_len`: the pupil list (CSV, or an XLSX workbook whose `HocSinh` sheet is
+ *   the list and whose `Lop` sheet may hold the class information); `pupils_name` its file's
+ *   name for messages and cell references (NULL: `"hoc-sinh.csv"`).
+ * - `class_info_json`: the class information (*thông tin lớp*) as a NUL-terminated JSON
+ *   object (`{"maTruong": "…", "khoi": 4, "lop": "4A", …}`), or NULL to take it from the `Lop`
+ *   sheet of the pupil list's workbook.
+ * - `tables[i]`, `table_lens[i]`, `table_names[i]` for `i < tables_count`: the period tables
+ *   (CSV or XLSX), each with its file's name. The period of a table comes from its title row,
+ *   else its sheet's name, else its file's name (`GHK1.csv`, `4A-CN.xlsx`); a name
+ *   `"KY=NAME"` (`"CN=bang.csv"`) gives it explicitly, as `--tables KY=FILE` does.
+ *   `table_names` may be NULL, and so may any of its entries (the name is then `"table.csv"`,
+ *   and the title row must give the period). With `tables_count` 0, `tables`, `table_lens` and
+ *   `table_names` may be NULL (every period is then reported missing).
+ * - `options_json`: NULL (no options) or a NUL-terminated JSON object: `"photo-dir"`, the
+ *   directory the pupil list's `anh` paths are relative to (as the pupil list's directory for
+ *   the command line). Without it no photo is read and each pupil with a photo gets a finding.
+ *
+ * On success returns `HOCBA_RESULT_OK` — also when the records or the tables have errors: read
+ * `"valid"` — and stores in `*report_json_out` a new buffer holding UTF-8 JSON (two-space
+ * indentation, final newline, NUL-terminated): `{"valid", "findings", "records": [{"maHocSinh",
+ * "valid", "years", "findings", "xml"}, …]}`, where `findings` are those of the tables and the
+ * pupil list, each record's `valid`, `years` and `findings` its validation report, and `xml`
+ * its canonical XML (the bytes `hocba_record_parse` reads back). The caller owns the buffer
+ * and frees it with `hocba_buffer_free`.
+ *
+ * On failure returns `HOCBA_RESULT_CLASS_INPUT_ERROR` (the pupil list, the class information
+ * or a table cannot be read, or a table's period cannot be found),
+ * `HOCBA_RESULT_CLASS_INVALID_OPTIONS`, `HOCBA_RESULT_NULL_ARGUMENT` (`pupils` or
+ * `report_json_out` NULL, or `tables`/`table_lens` NULL or one of their entries NULL while
+ * `tables_count` > 0), `HOCBA_RESULT_INVALID_ARGUMENT` (a length > `PTRDIFF_MAX`, a name not
+ * UTF-8) or `HOCBA_RESULT_PANIC`; leaves `*report_json_out` untouched and, if `error_out` is
+ * not NULL, stores in `*error_out` a new error (free it with `hocba_error_free`).
+ *
+ * Ownership: every input is borrowed for the duration of the call only. The photos are read
+ * from `"photo-dir"` during the call.
+ *
+ * Thread safety: may be called from any number of threads at once; concurrent calls are
+ * independent.
+ *
+ * # Safety
+ * `pupils` is NULL or points to `pupils_len` readable bytes; `pupils_name`, `class_info_json`
+ * and `options_json` are NULL or NUL-terminated strings; `tables` and `table_lens` are NULL or
+ * point to `tables_count` readable entries, and each `tables[i]` is NULL or points to
+ * `table_lens[i]` readable bytes; `table_names` is NULL or points to `tables_count` entries,
+ * each NULL or a NUL-terminated string; `report_json_out` and `error_out` are NULL or point to
+ * writable pointers.
+ */
+hocba_result hocba_class_build(const uint8_t *pupils,
+                               size_t pupils_len,
+                               const char *pupils_name,
+                               const char *class_info_json,
+                               const uint8_t *const *tables,
+                               const size_t *table_lens,
+                               const char *const *table_names,
+                               size_t tables_count,
+                               const char *options_json,
+                               struct hocba_buffer **report_json_out,
+                               struct hocba_error **error_out);
 
 /**
  * The first byte of the buffer's contents, followed by a NUL byte at

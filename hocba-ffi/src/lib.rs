@@ -32,6 +32,8 @@ mod sign;
 
 mod verify;
 
+mod class;
+
 mod buffer;
 
 mod error;
@@ -39,6 +41,7 @@ mod error;
 mod guard;
 
 pub use buffer::{hocba_buffer, hocba_buffer_data, hocba_buffer_free, hocba_buffer_len};
+pub use class::{hocba_class_build, hocba_class_check};
 pub use error::{
     hocba_error, hocba_error_column, hocba_error_free, hocba_error_line, hocba_error_message,
     hocba_error_result, hocba_lang, HocbaLangArg,

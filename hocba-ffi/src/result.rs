@@ -7,7 +7,8 @@ use std::ffi::{c_char, CStr};
 /// The numbers are part of the ABI: a value is never renumbered, and the value of a removed
 /// code is never reused. They are grouped by area, leaving room for the codes that later
 /// versions add: 1–99 calling errors and internal failures, 100–199 reading a record,
-/// 200–299 validation, 300–399 rendering, 400–499 signing, 500–599 verification.
+/// 200–299 validation, 300–399 rendering, 400–499 signing, 500–599 verification, 600–699 the
+/// class workflow (class summary tables, building a class's records).
 /// A program should treat a code it does not know as a failure and show
 /// `hocba_result_message()` of it.
 ///
@@ -71,6 +72,16 @@ pub enum hocba_result {
     /// The verification options are not a JSON object of the documented keys and types, or a
     /// certificate or CRL they carry cannot be read.
     VerifyInvalidOptions = 501,
+    /// An input of `hocba_class_check` or `hocba_class_build` cannot be read: a table, the pupil
+    /// list or the class information is not a readable CSV, XLSX workbook or JSON object of the
+    /// layout of `docs/class.md`, a sheet does not exist, or a table's period cannot be found.
+    /// The `hocba_error` says which and where (file, cell). Findings in a readable table are not
+    /// an error: they are in the report.
+    ClassInputError = 600,
+    /// The options of `hocba_class_check` or `hocba_class_build` are not a JSON object of the
+    /// documented keys and types, or the period they give is not one (`GHK1`, `CHK1`, `GHK2`,
+    /// `CN`).
+    ClassInvalidOptions = 601,
 }
 
 impl hocba_result {
@@ -94,6 +105,8 @@ impl hocba_result {
         hocba_result::SignInvalidOptions,
         hocba_result::VerifyInputError,
         hocba_result::VerifyInvalidOptions,
+        hocba_result::ClassInputError,
+        hocba_result::ClassInvalidOptions,
     ];
 
     /// The code with this number, if there is one.
@@ -155,6 +168,12 @@ impl hocba_result {
             }
             hocba_result::VerifyInvalidOptions => {
                 c"the verification options are invalid / các tùy chọn kiểm tra không hợp lệ"
+            }
+            hocba_result::ClassInputError => {
+                c"a class table, pupil list or class information cannot be read / không đọc được bảng tổng hợp, danh sách học sinh hoặc thông tin lớp"
+            }
+            hocba_result::ClassInvalidOptions => {
+                c"the class options are invalid / các tùy chọn của lớp không hợp lệ"
             }
         }
     }
