@@ -414,6 +414,29 @@ fn test_verify_under_valgrind() {
     }
 }
 
+/// The fixture class of `test_class.c` (`hoc-sinh.csv`, `lop.json`, the four period tables).
+fn class_dir() -> PathBuf {
+    crate_dir().join("../fixtures/class/4A")
+}
+
+#[test]
+fn test_class_with_sanitizers() {
+    let exe = compile(&c_source("test_class.c"), Build::Sanitized);
+    let mut command = sanitized(&exe);
+    command.arg(class_dir());
+    let output = assert_success(command);
+    assert!(String::from_utf8_lossy(&output.stdout).contains("test_class: all checks passed"));
+}
+
+#[test]
+fn test_class_under_valgrind() {
+    let exe = compile(&c_source("test_class.c"), Build::Plain);
+    if let Some(mut command) = valgrind() {
+        command.arg(&exe).arg(class_dir());
+        assert_success(command);
+    }
+}
+
 /// The threads share a valid record (no finding) and one with a finding.
 #[test]
 fn test_threads_with_sanitizers() {
@@ -562,6 +585,74 @@ fn compare_reports(by_cli: &Output, by_c: &Output) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// For each period table of the fixture class: the JSON of `hocba_class_check`'s report
+/// (`hocba_report_to_json`) is, byte for byte, `hocba --format json class check FILE` without
+/// its `"file"` member, and the exit status agrees (0 valid, 1 errors).
+#[test]
+fn class_check_json_matches_the_command_line() {
+    let Some(cli) = cli() else { return };
+    let mut mismatches = Vec::new();
+    for period in ["GHK1", "CHK1", "GHK2", "CN"] {
+        let file = class_dir().join(format!("{period}.csv"));
+        let mut command = Command::new(&cli);
+        command
+            .args(["--format", "json", "class", "check"])
+            .arg(&file);
+        let by_cli = run(command);
+        let mut cli_json: serde_json::Value =
+            serde_json::from_slice(&by_cli.stdout).expect("the CLI prints JSON");
+        cli_json
+            .as_object_mut()
+            .expect("a JSON object")
+            .shift_remove("file");
+        let mut expected = serde_json::to_string_pretty(&cli_json).expect("JSON");
+        expected.push('\n');
+
+        let bytes = std::fs::read(&file).expect("read the table");
+        let name = std::ffi::CString::new(file.to_string_lossy().into_owned()).expect("no NUL");
+        let mut report = std::ptr::null_mut();
+        let mut buffer = std::ptr::null_mut();
+        // SAFETY: a valid slice and string, writable out pointers; each object freed once.
+        let (c_json, valid) = unsafe {
+            assert_eq!(
+                hocba::hocba_class_check(
+                    bytes.as_ptr(),
+                    bytes.len(),
+                    name.as_ptr(),
+                    std::ptr::null(),
+                    &mut report,
+                    std::ptr::null_mut(),
+                ),
+                hocba::hocba_result::Ok
+            );
+            assert_eq!(
+                hocba::hocba_report_to_json(report, &mut buffer),
+                hocba::hocba_result::Ok
+            );
+            let json = std::slice::from_raw_parts(
+                hocba::hocba_buffer_data(buffer),
+                hocba::hocba_buffer_len(buffer),
+            )
+            .to_vec();
+            let valid = hocba::hocba_report_valid(report);
+            hocba::hocba_buffer_free(buffer);
+            hocba::hocba_report_free(report);
+            (json, valid)
+        };
+        if c_json != expected.as_bytes() {
+            mismatches.push(format!("{period}: the reports differ"));
+        }
+        if by_cli.status.code() != Some(i32::from(!valid)) {
+            mismatches.push(format!("{period}: exit status {:?}", by_cli.status.code()));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "hocba_class_check and the command line differ:\n{}",
+        mismatches.join("\n")
+    );
 }
 
 /// `hocba_codes_json` gives the same bytes as `hocba --format json codes`.
