@@ -257,16 +257,18 @@ fn build(
         (Some(path), _) => files::read_class_info(&read(path)?, &path.to_string_lossy())
             .map_err(|e| class_error(path, &e))?,
         (None, Some(info)) => info,
-        (None, None) => return Err(Msg {
-            en: format!(
-                "{}: no `Lop` sheet with the class information; add one or give --class FILE",
-                pupils_path.display()
-            ),
-            vi: format!(
+        (None, None) => {
+            return Err(Msg {
+                en: format!(
+                    "{}: no `Lop` sheet with the class information; add one or give --class FILE",
+                    pupils_path.display()
+                ),
+                vi: format!(
                 "{}: không có trang tính `Lop` chứa thông tin lớp; hãy thêm hoặc dùng --class TỆP",
                 pupils_path.display()
             ),
-        }),
+            })
+        }
     };
     let mut read = Vec::new();
     for spec in tables {
