@@ -71,6 +71,29 @@ pub enum SignError {
         /// What was found.
         found: String,
     },
+    /// The PKCS#12 file (`.p12`, `.pfx`) cannot be read: not DER PKCS#12, damaged, or beyond
+    /// the bounds on work (iterations, size, number of parts).
+    Pkcs12 {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The password does not open the PKCS#12 file.
+    Pkcs12Password,
+    /// The PKCS#12 file's integrity check (MAC) fails although the password opens its key: the
+    /// file was altered or damaged.
+    Pkcs12Mac,
+    /// The PKCS#12 file uses an algorithm or mode this version does not read.
+    Pkcs12Unsupported {
+        /// What was found.
+        algorithm: String,
+    },
+    /// The PKCS#12 file holds no private key (or several).
+    Pkcs12NoKey {
+        /// How many keys it holds.
+        found: usize,
+    },
+    /// Neither the PKCS#12 file nor the certificates given with it hold a certificate.
+    Pkcs12NoCertificate,
     /// The certificate chain cannot be read, or is empty.
     Certificate {
         /// What is wrong.
@@ -149,8 +172,26 @@ impl SignError {
                 if *errors > first.len() { ", …" } else { "" }
             ),
             SignError::Key { reason } => format!(
-                "the private key cannot be read ({reason}); give an unencrypted PKCS#8 PEM key"
+                "the private key cannot be read ({reason}); give an unencrypted PKCS#8 PEM key or a PKCS#12 file (.p12) with its password"
             ),
+            SignError::Pkcs12 { reason } => format!(
+                "the PKCS#12 file cannot be read ({reason}); export the key and certificate again as .p12/.pfx"
+            ),
+            SignError::Pkcs12Password => {
+                "the password does not open the PKCS#12 file (or the file is damaged); check the password".to_owned()
+            }
+            SignError::Pkcs12Mac => {
+                "the PKCS#12 file fails its integrity check although the password opens it: the file was altered or damaged; export it again".to_owned()
+            }
+            SignError::Pkcs12Unsupported { algorithm } => format!(
+                "the PKCS#12 file uses {algorithm}, which this version does not read; export it again with AES-256 (OpenSSL 3 default) or 3DES"
+            ),
+            SignError::Pkcs12NoKey { found } => format!(
+                "the PKCS#12 file holds {found} private keys, not one; export exactly the signer's key and certificate"
+            ),
+            SignError::Pkcs12NoCertificate => {
+                "the PKCS#12 file holds no certificate; export it with the certificate, or give the certificate with --cert".to_owned()
+            }
             SignError::UnsupportedKey { found } => format!(
                 "the key is {found}; this version signs with RSA keys only"
             ),
@@ -215,8 +256,26 @@ impl SignError {
                 if *errors > first.len() { ", …" } else { "" }
             ),
             SignError::Key { reason } => format!(
-                "không đọc được khóa bí mật ({reason}); hãy dùng khóa PKCS#8 PEM không mã hóa"
+                "không đọc được khóa bí mật ({reason}); hãy dùng khóa PKCS#8 PEM không mã hóa hoặc tệp PKCS#12 (.p12) kèm mật khẩu"
             ),
+            SignError::Pkcs12 { reason } => format!(
+                "không đọc được tệp PKCS#12 ({reason}); hãy xuất lại khóa và chứng thư số dạng .p12/.pfx"
+            ),
+            SignError::Pkcs12Password => {
+                "mật khẩu không mở được tệp PKCS#12 (hoặc tệp bị hỏng); hãy kiểm tra lại mật khẩu".to_owned()
+            }
+            SignError::Pkcs12Mac => {
+                "tệp PKCS#12 không qua được kiểm tra toàn vẹn dù mật khẩu mở được: tệp đã bị sửa đổi hoặc hỏng; hãy xuất lại".to_owned()
+            }
+            SignError::Pkcs12Unsupported { algorithm } => format!(
+                "tệp PKCS#12 dùng {algorithm}, phiên bản này chưa đọc được; hãy xuất lại với AES-256 (mặc định của OpenSSL 3) hoặc 3DES"
+            ),
+            SignError::Pkcs12NoKey { found } => format!(
+                "tệp PKCS#12 chứa {found} khóa bí mật, không phải đúng một; hãy xuất đúng khóa và chứng thư của người ký"
+            ),
+            SignError::Pkcs12NoCertificate => {
+                "tệp PKCS#12 không chứa chứng thư số; hãy xuất kèm chứng thư, hoặc đưa chứng thư bằng --cert".to_owned()
+            }
             SignError::UnsupportedKey { found } => format!(
                 "khóa thuộc loại {found}; phiên bản này chỉ ký bằng khóa RSA"
             ),

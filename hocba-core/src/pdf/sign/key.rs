@@ -46,7 +46,7 @@ impl CertChain {
         Self::from_certs(certs)
     }
 
-    fn from_certs(mut certs: Vec<Certificate>) -> Result<Self, SignError> {
+    pub(crate) fn from_certs(mut certs: Vec<Certificate>) -> Result<Self, SignError> {
         let mut seen: Vec<Vec<u8>> = Vec::with_capacity(certs.len());
         certs.retain(|c| {
             let der = c.to_der().unwrap_or_default();
@@ -112,6 +112,49 @@ impl std::fmt::Debug for SigningKey {
     }
 }
 
+/// An RSA private key from a DER PKCS#8 `PrivateKeyInfo`.
+fn rsa_from_pkcs8_der(der: &[u8]) -> Result<rsa::PrivateKey, SignError> {
+    let info = PrivateKeyInfoRef::from_der(der).map_err(key_error)?;
+    if info.algorithm.oid != RSA_ENCRYPTION {
+        return Err(SignError::UnsupportedKey {
+            found: algorithm_name(info.algorithm.oid),
+        });
+    }
+    rsa::PrivateKey::try_from(info).map_err(key_error)
+}
+
+/// The RSA public key of a certificate, when it has one.
+fn rsa_public_key_of(cert: &Certificate) -> Option<rsa::PublicKey> {
+    let der = cert
+        .tbs_certificate()
+        .subject_public_key_info()
+        .to_der()
+        .ok()?;
+    rsa::PublicKey::from_public_key_der(&der).ok()
+}
+
+/// The certificates with `leaf` first, then its issuer, the issuer's issuer and so on (by
+/// names), then the others in their order; a self-signed certificate ends the path.
+fn order_chain(mut certs: Vec<Certificate>, leaf: usize) -> Vec<Certificate> {
+    let mut ordered = vec![certs.remove(leaf)];
+    while let Some(last) = ordered.last() {
+        let tbs = last.tbs_certificate();
+        if tbs.issuer() == tbs.subject() {
+            break;
+        }
+        let issuer = tbs.issuer().clone();
+        match certs
+            .iter()
+            .position(|c| c.tbs_certificate().subject() == &issuer)
+        {
+            Some(i) => ordered.push(certs.remove(i)),
+            None => break,
+        }
+    }
+    ordered.extend(certs);
+    ordered
+}
+
 fn key_error(e: impl std::fmt::Display) -> SignError {
     SignError::Key {
         reason: e.to_string(),
@@ -161,26 +204,72 @@ impl SigningKey {
                 })
             }
         }
-        let info = PrivateKeyInfoRef::from_der(document.as_bytes()).map_err(key_error)?;
-        if info.algorithm.oid != RSA_ENCRYPTION {
-            return Err(SignError::UnsupportedKey {
-                found: algorithm_name(info.algorithm.oid),
-            });
-        }
-        let key = rsa::PrivateKey::try_from(info).map_err(key_error)?;
-        Self::from_rsa(key, chain_pem)
+        let key = rsa_from_pkcs8_der(document.as_bytes())?;
+        Self::from_rsa(key, CertChain::from_pem(chain_pem)?)
     }
 
-    fn from_rsa(key: rsa::PrivateKey, chain_pem: &[u8]) -> Result<Self, SignError> {
-        let chain = CertChain::from_pem(chain_pem)?;
-        let spki = chain
-            .leaf()
-            .tbs_certificate()
-            .subject_public_key_info()
-            .to_der()
+    /// Loads a PKCS#12 file (`.p12`, `.pfx`, DER) with its password: the private key, the
+    /// certificate that matches it, and the file's other certificates as its chain (ordered
+    /// from the signer's issuer upwards).
+    ///
+    /// Reads what OpenSSL 3 writes by default (PBES2: PBKDF2-HMAC-SHA256, AES-256-CBC; HMAC-SHA256
+    /// MAC) and the legacy profile of older tools and Windows (pbeWithSHAAnd3-KeyTripleDES-CBC,
+    /// RC2-40 for certificates, HMAC-SHA1 MAC). Refused: a wrong password
+    /// ([`SignError::Pkcs12Password`]), an altered file whose MAC fails
+    /// ([`SignError::Pkcs12Mac`]), an unsupported algorithm
+    /// ([`SignError::Pkcs12Unsupported`]), a damaged file or one beyond the bounds on work
+    /// ([`SignError::Pkcs12`]), no key or several ([`SignError::Pkcs12NoKey`]), no certificate
+    /// ([`SignError::Pkcs12NoCertificate`]), no certificate matching the key
+    /// ([`SignError::KeyMismatch`]), a non-RSA key ([`SignError::UnsupportedKey`]).
+    ///
+    /// ```
+    /// use hocba_core::pdf::sign::SigningKey;
+    /// let p12 = std::fs::read("../fixtures/pki/ee/example-gvcn/identity.p12").unwrap();
+    /// let key = SigningKey::from_pkcs12(&p12, "hocba-test").unwrap();
+    /// assert_eq!(key.common_name().as_deref(), Some("Đặng Thị Thu Hà"));
+    /// ```
+    pub fn from_pkcs12(der: &[u8], password: &str) -> Result<Self, SignError> {
+        Self::from_pkcs12_with_certificates(der, password, b"")
+    }
+
+    /// [`from_pkcs12`](Self::from_pkcs12) with more certificates (PEM, any number, any order):
+    /// the signer's certificate when the file lacks it, intermediates the file lacks. The
+    /// signer's certificate is the one matching the key, from the file or from `extra_pem`.
+    pub fn from_pkcs12_with_certificates(
+        der: &[u8],
+        password: &str,
+        extra_pem: &[u8],
+    ) -> Result<Self, SignError> {
+        let contents = super::pkcs12::read(der, password)?;
+        let [key_der] = contents.keys.as_slice() else {
+            return Err(SignError::Pkcs12NoKey {
+                found: contents.keys.len(),
+            });
+        };
+        let key = rsa_from_pkcs8_der(key_der)?;
+        let mut certs = contents
+            .certs
+            .iter()
+            .map(|d| Certificate::from_der(d))
+            .collect::<Result<Vec<_>, _>>()
             .map_err(cert_error)?;
-        let public =
-            rsa::PublicKey::from_public_key_der(&spki).map_err(|_| SignError::KeyMismatch)?;
+        if !extra_pem.iter().all(u8::is_ascii_whitespace) {
+            certs.extend(Certificate::load_pem_chain(extra_pem).map_err(cert_error)?);
+        }
+        if certs.is_empty() {
+            return Err(SignError::Pkcs12NoCertificate);
+        }
+        let public = rsa::PublicKey::from(&key);
+        let leaf = certs
+            .iter()
+            .position(|c| rsa_public_key_of(c).is_some_and(|p| p == public))
+            .ok_or(SignError::KeyMismatch)?;
+        let chain = CertChain::from_certs(order_chain(certs, leaf))?;
+        Self::from_rsa(key, chain)
+    }
+
+    fn from_rsa(key: rsa::PrivateKey, chain: CertChain) -> Result<Self, SignError> {
+        let public = rsa_public_key_of(chain.leaf()).ok_or(SignError::KeyMismatch)?;
         if &public != key.as_ref() {
             return Err(SignError::KeyMismatch);
         }

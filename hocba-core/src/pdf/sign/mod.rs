@@ -41,6 +41,7 @@
 mod cms;
 mod error;
 mod key;
+mod pkcs12;
 mod update;
 
 pub use error::SignError;
