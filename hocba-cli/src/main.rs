@@ -107,7 +107,8 @@ enum Command {
         file: PathBuf,
     },
     /// Add one signature (GVCN first, then HT, then DAU) to a rendered document, as an
-    /// incremental update. Software keys only in this version (PKCS#8 PEM).
+    /// incremental update. Software keys: PKCS#8 PEM with --cert, or PKCS#12 (.p12/.pfx) with
+    /// --password-env.
     ///
     /// Exit code: 0 signed, 2 refused or cannot read (the message says why).
     Sign {
@@ -116,16 +117,17 @@ enum Command {
         /// The role: gvcn (homeroom teacher), ht (principal), dau (school seal).
         #[arg(long, value_parser = ["gvcn", "ht", "dau"])]
         role: String,
-        /// The private key, PKCS#8 PEM.
+        /// The private key: PKCS#8 PEM, or a PKCS#12 file (.p12/.pfx; told apart by content).
         #[arg(long, value_name = "KEY")]
         key: PathBuf,
-        /// The signer's certificate (PEM).
+        /// The signer's certificate (PEM); required with a PEM key, optional with a PKCS#12 file
+        /// (whose certificate is used).
         #[arg(long, value_name = "CERT")]
-        cert: PathBuf,
+        cert: Option<PathBuf>,
         /// Intermediate certificates to include (PEM, one file or a bundle).
         #[arg(long, value_name = "CERTS")]
         chain: Option<PathBuf>,
-        /// Environment variable holding the key's password (PKCS#12: not supported yet).
+        /// Environment variable holding the PKCS#12 file's password (default: no password).
         #[arg(long, value_name = "VAR")]
         password_env: Option<String>,
         /// The signing time written in the document (RFC 3339); default: now.
@@ -725,14 +727,6 @@ fn sign(cli: &Cli) -> u8 {
     else {
         return 2;
     };
-    if password_env.is_some() {
-        fail(
-            cli,
-            "--password-env: PKCS#12 keys are not supported yet; give the key as PKCS#8 PEM",
-            "--password-env: chưa hỗ trợ khóa PKCS#12; hãy dùng khóa dạng PKCS#8 PEM",
-        );
-        return 2;
-    }
     let read = |p: &PathBuf| -> Option<Vec<u8>> {
         match std::fs::read(p) {
             Ok(b) => Some(b),
@@ -742,15 +736,42 @@ fn sign(cli: &Cli) -> u8 {
             }
         }
     };
-    let (Some(pdf), Some(key_pem), Some(mut chain_pem)) = (read(file), read(key), read(cert))
-    else {
+    let (Some(pdf), Some(key_bytes)) = (read(file), read(key)) else {
         return 2;
     };
-    if let Some(c) = chain {
-        let Some(more) = read(c) else { return 2 };
-        chain_pem.push(b'\n');
-        chain_pem.extend_from_slice(&more);
+    let mut certs = Vec::new();
+    for path in cert.iter().chain(chain.iter()) {
+        let Some(more) = read(path) else { return 2 };
+        certs.extend_from_slice(&more);
+        certs.push(b'\n');
     }
+    // The key's format by content: PEM text starts with `-----BEGIN`, PKCS#12 is DER.
+    let is_pem = key_bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .is_some_and(|i| key_bytes[i..].starts_with(b"-----BEGIN"));
+    if is_pem && cert.is_none() {
+        fail(
+            cli,
+            "--cert is required with a PEM key: give the signer's certificate (or sign with a PKCS#12 file)",
+            "cần --cert khi dùng khóa PEM: hãy đưa chứng thư số của người ký (hoặc ký bằng tệp PKCS#12)",
+        );
+        return 2;
+    }
+    let password = match password_env {
+        None => String::new(),
+        Some(var) => match std::env::var(var) {
+            Ok(p) => p,
+            Err(_) => {
+                fail(
+                    cli,
+                    &format!("--password-env: the environment variable {var} is not set (or not UTF-8); set it to the key file's password"),
+                    &format!("--password-env: biến môi trường {var} chưa được đặt (hoặc không phải UTF-8); hãy đặt nó bằng mật khẩu của tệp khóa"),
+                );
+                return 2;
+            }
+        },
+    };
     let time = match time {
         Some(t) => hocba_core::model::Timestamp::from(t.as_str()).to_instant(),
         None => now(),
@@ -771,7 +792,12 @@ fn sign(cli: &Cli) -> u8 {
         Ok(r) => r,
         Err(e) => return refuse(e.message(), e.message_vi()),
     };
-    let key = match SigningKey::from_pkcs8_pem(&String::from_utf8_lossy(&key_pem), &chain_pem) {
+    let loaded = if is_pem {
+        SigningKey::from_pkcs8_pem(&String::from_utf8_lossy(&key_bytes), &certs)
+    } else {
+        SigningKey::from_pkcs12_with_certificates(&key_bytes, &password, &certs)
+    };
+    let key = match loaded {
         Ok(k) => k,
         Err(e) => {
             return refuse(

@@ -394,6 +394,114 @@ fn sign_gvcn_then_ht_then_dau_and_refuse_out_of_order() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[test]
+fn sign_with_pkcs12_and_password_env() {
+    let dir = std::env::temp_dir().join(format!("hocba-cli-p12-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let p = |name: &str| dir.join(name).to_string_lossy().into_owned();
+    let out = hocba(&[
+        "render",
+        "fixtures/records/valid/example.xml",
+        "-o",
+        &p("r.pdf"),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let ee = "fixtures/pki/ee/example-gvcn";
+    let sign = |key: &str, extra: &[&str], env: Option<(&str, &str)>, output: &str| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hocba"));
+        cmd.current_dir(root()).env_remove("HOCBA_TEST_P12");
+        if let Some((k, v)) = env {
+            cmd.env(k, v);
+        }
+        cmd.args([
+            "--lang",
+            "en",
+            "sign",
+            &p("r.pdf"),
+            "--role",
+            "gvcn",
+            "--key",
+            key,
+        ])
+        .args(extra)
+        .args(["--time", "2025-05-28T08:00:00+07:00", "-o", output])
+        .output()
+        .expect("runs hocba")
+    };
+    // key.pem with the chain and the root = the .p12 files' contents.
+    std::fs::write(
+        p("chain+root.pem"),
+        [
+            std::fs::read(root().join(format!("{ee}/chain.pem"))).expect("chain"),
+            std::fs::read(root().join("fixtures/pki/ca/neac-root/cert.pem")).expect("root"),
+        ]
+        .concat(),
+    )
+    .expect("write");
+    let out = sign(
+        &format!("{ee}/key.pem"),
+        &[
+            "--cert",
+            &format!("{ee}/cert.pem"),
+            "--chain",
+            &p("chain+root.pem"),
+        ],
+        None,
+        &p("pem.pdf"),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let expected = std::fs::read(p("pem.pdf")).expect("signed");
+    for name in [
+        "identity.p12",
+        "identity-legacy-3des.p12",
+        "identity-legacy-rc2.p12",
+    ] {
+        let out = sign(
+            &format!("{ee}/{name}"),
+            &["--password-env", "HOCBA_TEST_P12"],
+            Some(("HOCBA_TEST_P12", "hocba-test")),
+            &p("p12.pdf"),
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            std::fs::read(p("p12.pdf")).expect("signed") == expected,
+            "{name}"
+        );
+    }
+    // A missing variable, a wrong password, a PEM key without --cert: exit 2, a clear message.
+    let key = format!("{ee}/identity.p12");
+    let out = sign(
+        &key,
+        &["--password-env", "HOCBA_TEST_P12"],
+        None,
+        &p("x.pdf"),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("HOCBA_TEST_P12 is not set"));
+    let out = sign(
+        &key,
+        &["--password-env", "HOCBA_TEST_P12"],
+        Some(("HOCBA_TEST_P12", "wrong")),
+        &p("x.pdf"),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("password"));
+    let out = sign(&format!("{ee}/key.pem"), &[], None, &p("x.pdf"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--cert"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 // --- hocba verify (format.md, CLI contract; signing.md) -------------------------------------
 
 const TRUST: &str = "fixtures/pki/trust/bundle.pem";

@@ -45,7 +45,13 @@ fn sign_error(e: &SignError) -> hocba_error {
         SignError::Key { .. }
         | SignError::UnsupportedKey { .. }
         | SignError::Certificate { .. }
-        | SignError::KeyMismatch => hocba_result::KeyError,
+        | SignError::KeyMismatch
+        | SignError::Pkcs12 { .. }
+        | SignError::Pkcs12Password
+        | SignError::Pkcs12Mac
+        | SignError::Pkcs12Unsupported { .. }
+        | SignError::Pkcs12NoKey { .. }
+        | SignError::Pkcs12NoCertificate => hocba_result::KeyError,
         SignError::SignatureMismatch
         | SignError::BadCms { .. }
         | SignError::CmsMismatch
