@@ -951,8 +951,10 @@ fn sign_request(
 /// PAdES B-B signature in the field of ``role`` (``"GVCN"`` first, then ``"HT"``, then
 /// ``"DAU"``), appended as an incremental update, so ``pdf`` is a prefix of the result.
 ///
-/// ``key_pem`` is the signer's RSA private key (PKCS#8 PEM, unencrypted); ``chain_pem`` the
-/// signer's certificate (PEM) followed by its intermediates. ``time`` (RFC 3339 with an offset)
+/// ``key_pem`` is the signer's RSA private key: PKCS#8 PEM (unencrypted), with ``chain_pem``
+/// the signer's certificate (PEM) followed by its intermediates; or the bytes of a PKCS#12 file
+/// (``.p12``/``.pfx``, told apart by content) opened with ``password``, whose certificates are
+/// the chain (``chain_pem`` may add more, or be empty). ``time`` (RFC 3339 with an offset)
 /// is written as the signing time; ``reason`` replaces the default (which role confirms which
 /// school year); ``allow_invalid`` signs even when the embedded record has errors. Signing is
 /// deterministic. The GIL is released while signing.
@@ -961,25 +963,44 @@ fn sign_request(
 /// record with errors, an unusable key or certificate), ``ValueError`` for an unknown ``role``
 /// or a ``time`` that is not RFC 3339.
 #[pyfunction]
-#[pyo3(signature = (pdf, *, role, key_pem, chain_pem, time, reason = None, allow_invalid = false))]
+#[pyo3(signature = (pdf, *, role, key_pem, chain_pem = None, time, reason = None, allow_invalid = false, password = None))]
 #[allow(clippy::too_many_arguments)]
 fn sign_pdf<'py>(
     py: Python<'py>,
     pdf: &[u8],
     role: &str,
     key_pem: &[u8],
-    chain_pem: &[u8],
+    chain_pem: Option<&[u8]>,
     time: &str,
     reason: Option<String>,
     allow_invalid: bool,
+    password: Option<String>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     use hocba_core::pdf::sign::SigningKey;
+    let chain_pem = chain_pem.unwrap_or_default();
     let request = sign_request(role, time, reason, allow_invalid)?;
-    let key_pem = std::str::from_utf8(key_pem)
-        .map_err(|_| PyValueError::new_err("key_pem is not PEM text (UTF-8)"))?;
+    let is_pem = key_pem
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .is_some_and(|i| key_pem[i..].starts_with(b"-----BEGIN"));
+    let key_text = if is_pem {
+        Some(
+            std::str::from_utf8(key_pem)
+                .map_err(|_| PyValueError::new_err("key_pem is not PEM text (UTF-8)"))?,
+        )
+    } else {
+        None
+    };
     let signed = py
         .detach(|| {
-            let key = SigningKey::from_pkcs8_pem(key_pem, chain_pem)?;
+            let key = match key_text {
+                Some(text) => SigningKey::from_pkcs8_pem(text, chain_pem)?,
+                None => SigningKey::from_pkcs12_with_certificates(
+                    key_pem,
+                    password.as_deref().unwrap_or(""),
+                    chain_pem,
+                )?,
+            };
             hocba_core::pdf::sign::sign(pdf, &request, &key)
         })
         .map_err(|e| sign_err(py, &e))?;

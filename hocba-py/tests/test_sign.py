@@ -185,3 +185,15 @@ def test_threads(pdf: bytes) -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda _: _sign(pdf, "GVCN", "example-gvcn"), range(8)))
     assert all(r == expected for r in results)
+
+
+@pytest.mark.parametrize("name", ["identity.p12", "identity-legacy-3des.p12", "identity-legacy-rc2.p12"])
+def test_pkcs12_signs_like_the_pem_key(pdf: bytes, name: str) -> None:
+    root = (REPO / "fixtures" / "pki" / "ca" / "neac-root" / "cert.pem").read_bytes()
+    expected = hocba.sign_pdf(
+        pdf, role="GVCN", key_pem=_key("example-gvcn"), chain_pem=_chain("example-gvcn") + root, time=TIME
+    )
+    p12 = (EE / "example-gvcn" / name).read_bytes()
+    assert hocba.sign_pdf(pdf, role="GVCN", key_pem=p12, password="hocba-test", time=TIME) == expected
+    with pytest.raises(SigningError):
+        hocba.sign_pdf(pdf, role="GVCN", key_pem=p12, password="wrong", time=TIME)

@@ -462,17 +462,20 @@ def sign_pdf(
     *,
     role: str,
     key_pem: bytes,
-    chain_pem: bytes,
+    chain_pem: Optional[bytes] = None,
     time: str,
     reason: Optional[str] = None,
     allow_invalid: bool = False,
+    password: Optional[str] = None,
 ) -> bytes:
     """Adds one signature to a rendered document and returns the signed document: a PAdES B-B
     signature in the field of ``role`` (``"GVCN"`` first, then ``"HT"``, then ``"DAU"``),
     appended as an incremental update, so ``pdf`` is a prefix of the result.
 
-    ``key_pem`` is the signer's RSA private key (PKCS#8 PEM, unencrypted); ``chain_pem`` the
-    signer's certificate (PEM) followed by its intermediates. ``time`` (RFC 3339 with an offset)
+    ``key_pem`` is the signer's RSA private key: PKCS#8 PEM (unencrypted), with ``chain_pem`` the
+    signer's certificate (PEM) followed by its intermediates; or the bytes of a PKCS#12 file
+    (``.p12``/``.pfx``, told apart by content) opened with ``password``, whose certificates are
+    the chain (``chain_pem`` may add more). ``time`` (RFC 3339 with an offset)
     is written as the signing time; ``reason`` replaces the default; ``allow_invalid`` signs even
     when the embedded record has errors. Signing is deterministic. The GIL is released.
 
