@@ -336,7 +336,7 @@ fn decrypt(
     };
     let key = pkcs12_kdf::<sha1::Sha1>(64, &pw, salt, 1, params.iterations, key_len);
     let iv = pkcs12_kdf::<sha1::Sha1>(64, &pw, salt, 2, params.iterations, 8);
-    if data.is_empty() || data.len() % 8 != 0 {
+    if data.is_empty() || !data.len().is_multiple_of(8) {
         return Err(malformed("the encrypted data is not whole 8-byte blocks"));
     }
     let bad_padding = |_| SignError::Pkcs12Password;
