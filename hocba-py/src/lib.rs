@@ -27,6 +27,8 @@ use pyo3::types::{
 };
 use serde_json::{Map, Value};
 
+mod class;
+
 create_exception!(
     hocba,
     HocbaError,
@@ -40,7 +42,8 @@ create_exception!(
     hocba,
     ParseError,
     HocbaError,
-    "Lỗi đọc — the input cannot be read as a record (not XML or JSON of format v1)."
+    "Lỗi đọc — the input cannot be read: a record (not XML or JSON of format v1), or a class\n\
+     summary table, pupil list or class information (``docs/class.md``)."
 );
 
 create_exception!(
@@ -1438,6 +1441,9 @@ mod _hocba {
         ParseError, PreparedSignature, Record, RenderError, Report, SigningError,
         VerificationError, VerificationReport, YearSummary,
     };
+
+    #[pymodule_export]
+    use super::class::{build_class, check_table, ClassBuild};
 
     use pyo3::prelude::*;
 

@@ -32,6 +32,15 @@ give (PEM or DER bytes; nothing is fetched)::
     print(report.indication, report.sub_indication)   # TOTAL_PASSED None
     print(report.to_text())                            # Vietnamese; to_text(english=True)
 
+Check the class summary tables (*bảng tổng hợp*) of a class and build each pupil's record from
+them, the pupil list and the class information (``docs/class.md``)::
+
+    report = hocba.check_table("4A/CN.xlsx")          # a Report; findings name the cell
+    built = hocba.build_class("4A/hoc-sinh.csv", ["4A/GHK1.csv", "4A/CHK1.csv",
+                              "4A/GHK2.csv", "4A/CN.csv"], class_info="4A/lop.json")
+    for code, record in built.records:                # (maHocSinh, Record)
+        ...
+
 A report's ``to_dict()`` is the CLI's ``--format json`` report (without ``file``); ``codes()``
 lists every finding code with its severity, clause and message templates.
 
@@ -52,6 +61,7 @@ from pathlib import Path
 from typing import Iterable, Union
 
 from hocba._hocba import (
+    ClassBuild,
     ExtractError,
     Finding,
     HocbaError,
@@ -65,6 +75,8 @@ from hocba._hocba import (
     VerificationReport,
     YearSummary,
     __version__,
+    build_class,
+    check_table,
     codes,
     complete_signature,
     derive_result,
@@ -79,6 +91,7 @@ from hocba._hocba import (
 )
 
 __all__ = [
+    "ClassBuild",
     "ExtractError",
     "Finding",
     "HocbaError",
@@ -92,6 +105,8 @@ __all__ = [
     "VerificationReport",
     "YearSummary",
     "__version__",
+    "build_class",
+    "check_table",
     "codes",
     "complete_signature",
     "derive_result",

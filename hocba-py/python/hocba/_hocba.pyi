@@ -1,9 +1,21 @@
 """Học bạ số cấp Tiểu học — the native part of the ``hocba`` package (import ``hocba``)."""
 
 import os
-from typing import Any, ClassVar, Iterator, Literal, Optional, TypedDict, Union, final
+from typing import (
+    Any,
+    ClassVar,
+    Iterator,
+    Literal,
+    Mapping,
+    Optional,
+    Sequence,
+    TypedDict,
+    Union,
+    final,
+)
 
 __all__ = [
+    "ClassBuild",
     "ExtractError",
     "Finding",
     "HocbaError",
@@ -17,6 +29,8 @@ __all__ = [
     "VerificationReport",
     "YearSummary",
     "__version__",
+    "build_class",
+    "check_table",
     "codes",
     "complete_signature",
     "derive_result",
@@ -85,7 +99,8 @@ class HocbaError(Exception):
     """Byte offset in the input, from 0."""
 
 class ParseError(HocbaError):
-    """Lỗi đọc — the input cannot be read as a record (not XML or JSON of format v1)."""
+    """Lỗi đọc — the input cannot be read: a record (not XML or JSON of format v1), or a class
+    summary table, pupil list or class information (``docs/class.md``)."""
 
 class RenderError(HocbaError):
     """Lỗi xuất PDF — a document cannot be rendered (no such school year, ``year`` needed, an
@@ -555,3 +570,140 @@ def complete_signature(
     Raises ``SigningError`` when the signature does not verify or does not fit the document,
     ``ValueError`` unless exactly one of ``signature`` and ``cms`` is given.
     """
+
+# --- Class summary tables (docs/class.md) -------------------------------------------------------
+
+_File = Union[bytes, str, "os.PathLike[str]"]
+"""A file: its content (``bytes``) or its path (``str`` or ``os.PathLike``)."""
+
+class _ClassRecordDict(TypedDict):
+    maHocSinh: str
+    valid: bool
+    years: list[_YearSummaryDict]
+    findings: list[_FindingDict]
+
+class _ClassBuildDict(TypedDict):
+    valid: bool
+    findings: list[_FindingDict]
+    records: list[_ClassRecordDict]
+
+def check_table(
+    table: _File,
+    *,
+    period: Optional[str] = None,
+    grade: Optional[int] = None,
+    sheet: Optional[str] = None,
+    name: Optional[str] = None,
+) -> Report:
+    """Kiểm tra bảng tổng hợp kết quả đánh giá giáo dục — checks one class summary table (one
+    class, one period; layout of ``docs/class.md``) against the rules of its period
+    (*kỳ đánh giá*: ``GHK1``, ``CHK1``, ``GHK2``, ``CN``), as ``hocba class check`` does.
+
+    ``table`` is the file's content (``bytes``) or its path; CSV or XLSX is told by content.
+    ``period`` (any case) is the period, by default the title row's, else the sheet's name, else
+    the file's name (``CN.csv``, ``4A-GHK1.xlsx``). ``grade`` (*khối*, 1–5) by default comes
+    from the title row or the class name. ``sheet`` chooses a worksheet of a workbook (default:
+    the first). ``name`` names the file in messages, cell references (``context["sheet"]`` of a
+    CSV table) and period detection; by default the path, or ``"table.csv"`` for bytes.
+
+    The report's ``years`` is empty; each finding's path is ``lop.<maHocSinh>.<ky>.<field>``
+    (``lop.HS001.CN.monHoc.TOAN.diem``) and its ``context`` has the ``sheet``, ``row``,
+    ``column`` and ``cell`` (``CN!F7``). ``to_dict()`` is the CLI's ``--format json`` without
+    ``file``. The GIL is released while the file is read and the table checked.
+
+    Raises ``ParseError`` when the table cannot be read (not CSV UTF-8 nor XLSX, no header row,
+    an unknown column, an unknown period, no such sheet), ``ValueError`` for a ``period`` that is
+    not one, ``OSError`` when the file cannot be opened. Both messages are on the exception
+    (``message``, ``message_vi``)::
+
+        report = hocba.check_table("bang/4A-CN.xlsx", grade=4)
+        for f in report.errors:
+            print(f.context["cell"], f.message_vi)
+    """
+
+def build_class(
+    pupils: _File,
+    tables: Sequence[Union[_File, tuple[str, _File]]],
+    *,
+    class_info: Union[None, _File, Mapping[str, Union[str, int, None]]] = None,
+    photo_dir: Union[None, str, "os.PathLike[str]"] = None,
+) -> ClassBuild:
+    """Lập học bạ cả lớp — builds each pupil's record (the school year with its four periods,
+    the derived result, completion, promotion and commendations) from the pupil list
+    (*danh sách học sinh*), the class information (*thông tin lớp*) and the class summary tables
+    of the periods, then validates every record, as ``hocba class build`` does.
+
+    ``pupils``: the pupil list (CSV, or a workbook whose ``HocSinh`` sheet, else first sheet, is
+    the list; its ``Lop`` sheet is the class information when it has one), content or path.
+    ``tables``: each a table's content or path, or a ``(period, content or path)`` pair; the
+    period of a plain table comes from its title row, sheet name or file name.
+    ``class_info``: the class information — a path or content (JSON, or a two-column CSV or
+    workbook) or a mapping with the keys ``maTruong``, ``tenTruong``, ``xaPhuong``,
+    ``tinhThanh``, ``quanHuyen``, ``loaiHinh``, ``namHoc``, ``khoi``, ``lop``,
+    ``giaoVienChuNhiem``, ``hieuTruong``, ``chucVuNguoiKy``, ``diaDanh``, ``ngayXacNhan``;
+    required unless the pupils' workbook has a ``Lop`` sheet. ``photo_dir``: the folder the
+    ``anh`` column's paths are relative to; by default the pupil list's folder when it is a
+    path (with content and no ``photo_dir``, each photo is a ``table_cell_invalid`` finding).
+
+    The GIL is released while the files are read, the records built and validated.
+
+    Raises ``ParseError`` when an input cannot be read, ``ValueError`` when the class
+    information is missing or wrong (a mapping with an unknown key) or a period is not one,
+    ``TypeError`` for arguments of the wrong type, ``OSError`` when a file cannot be opened::
+
+        built = hocba.build_class("4A/hoc-sinh.csv",
+                                  ["4A/GHK1.csv", "4A/CHK1.csv", "4A/GHK2.csv", "4A/CN.csv"],
+                                  class_info="4A/lop.json")
+        for code, record in built.records:
+            open(f"out/{code}.xml", "wb").write(record.to_xml())
+    """
+
+@final
+class ClassBuild:
+    """Kết quả lập học bạ cả lớp — what ``build_class`` built: one record per pupil of the list
+    (in its order) with its validation report, and the findings about the tables and the pupil
+    list.
+
+    Immutable and picklable; two builds are equal when their content is. ``to_dict()`` is the
+    CLI's ``hocba class build --format json`` (without the files). ``len(build)`` is the number
+    of records.
+    """
+
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+    @property
+    def valid(self) -> bool:
+        """True when no finding about the tables and no record has a finding of severity
+        ``"error"``."""
+
+    @property
+    def findings(self) -> list[Finding]:
+        """The findings about the tables and the pupil list (paths ``lop.<maHocSinh>.<ky>.…``,
+        the cell in ``context``), in the order of the periods, then the rows. The records' own
+        findings are in ``reports``."""
+
+    @property
+    def records(self) -> list[tuple[str, Record]]:
+        """``(maHocSinh, Record)`` pairs, in the order of the pupil list."""
+
+    @property
+    def reports(self) -> list[Report]:
+        """Each record's validation report, in the order of ``records``."""
+
+    def to_dict(self) -> _ClassBuildDict:
+        """The build as plain Python data, the CLI's JSON without the files: ``valid``,
+        ``findings`` and ``records`` (one per pupil: ``maHocSinh`` and the record's ``valid``,
+        ``years``, ``findings``)."""
+
+    def to_json(self) -> str:
+        """``to_dict`` as JSON text (two-space indentation, a final newline)."""
+
+    @classmethod
+    def _from_state(cls, report: _ClassBuildDict, records: list[str]) -> "ClassBuild":
+        """Rebuilds a build from ``to_dict()`` and the records' canonical JSON (private: the
+        unpickling constructor). Raises ``ValueError`` when they are not a build's."""
+
+    def __len__(self) -> int: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[_ClassBuildDict, list[str]]]:
+        """Pickling: ``(ClassBuild._from_state, (self.to_dict(), [each record's JSON]))``."""
