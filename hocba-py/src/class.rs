@@ -215,7 +215,9 @@ fn table_specs(py: Python<'_>, tables: &Bound<'_, PyAny>) -> PyResult<Vec<TableS
                 )));
             }
             let code: String = pair.get_item(0)?.extract().map_err(|_| {
-                PyTypeError::new_err(format!("{what}: the period is a str (GHK1, CHK1, GHK2, CN)"))
+                PyTypeError::new_err(format!(
+                    "{what}: the period is a str (GHK1, CHK1, GHK2, CN)"
+                ))
             })?;
             specs.push(TableSpec {
                 index,
@@ -530,9 +532,7 @@ impl ClassBuild {
                 Some(Value::String(s)) => s,
                 _ => return Err(not_a_report("maHocSinh is not a string")),
             };
-            built
-                .reports
-                .push(report_from_json(&Value::Object(entry))?);
+            built.reports.push(report_from_json(&Value::Object(entry))?);
             let record = hocba_core::json::from_slice(json.as_bytes())
                 .map_err(|e| not_a_report(format!("the record of {code}: {}", e.message())))?;
             built.records.push((code, record));
