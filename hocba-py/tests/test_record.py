@@ -65,6 +65,7 @@ def test_version_matches_cargo() -> None:
 
 def test_public_names() -> None:
     expected = {
+        "ClassBuild",
         "ExtractError",
         "Finding",
         "HocbaError",
@@ -78,6 +79,8 @@ def test_public_names() -> None:
         "VerificationReport",
         "YearSummary",
         "__version__",
+        "build_class",
+        "check_table",
         "codes",
         "complete_signature",
         "derive_result",
