@@ -43,7 +43,7 @@ say "disk: $(df -h . | awk 'NR==2 {print $4 " free on " $6}')"
 # --- Rust ----------------------------------------------------------------------------------
 say "cargo test --workspace (Rust, C ABI programs)"
 # hocba-py is a Python extension: it is built and tested by scripts/test-python.sh.
-cargo test --workspace --exclude hocba-py 2>&1 | tee "$LOG_DIR/cargo.log"
+cargo test --workspace --exclude hocba-py --no-fail-fast 2>&1 | tee "$LOG_DIR/cargo.log"
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
 
 # --- Python --------------------------------------------------------------------------------

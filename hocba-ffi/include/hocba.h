@@ -592,6 +592,38 @@ hocba_result hocba_sign(const uint8_t *pdf,
                         struct hocba_error **error_out);
 
 /**
+ * `hocba_sign` with the key and certificates of a PKCS#12 file (`.p12`, `.pfx`: OpenSSL 3's
+ * AES profile, and the legacy 3DES, 2-key 3DES and RC2 profiles of older tools and Windows).
+ * The signer's certificate is the one matching the key; the file's other certificates form the
+ * chain. `p12` points to the file's `p12_len` bytes; `password` is its password (NUL-terminated
+ * UTF-8; NULL for none); `extra_pem` (NULL for none) adds certificates the file lacks (PEM:
+ * the signer's certificate, intermediates). `options_json` is that of `hocba_sign`.
+ *
+ * On success returns `HOCBA_RESULT_OK` and stores a new buffer with the signed PDF in `*out`;
+ * the caller owns it and frees it with `hocba_buffer_free`. On failure returns the reason as
+ * `hocba_sign` does (`HOCBA_RESULT_KEY_ERROR` for a wrong password, an altered or unsupported
+ * file, a file without a key or a certificate) and leaves `*out` untouched; if `error_out` is
+ * not NULL, stores in `*error_out` a new error (free it with `hocba_error_free`).
+ *
+ * Every input is borrowed for the duration of the call only; the decrypted key lives only
+ * during the call. Thread-safe: no shared state.
+ *
+ * # Safety
+ * `pdf` and `p12` are NULL or point to `pdf_len` and `p12_len` readable bytes;
+ * `options_json`, `password` and `extra_pem` are NULL or NUL-terminated strings; `out` and
+ * `error_out` are NULL or point to writable pointers.
+ */
+hocba_result hocba_sign_pkcs12(const uint8_t *pdf,
+                               size_t pdf_len,
+                               const char *options_json,
+                               const uint8_t *p12,
+                               size_t p12_len,
+                               const char *password,
+                               const char *extra_pem,
+                               struct hocba_buffer **out,
+                               struct hocba_error **error_out);
+
+/**
  * Step 1 of external signing: prepares the document for a signer whose key never leaves a
  * device. `options_json` and `chain_pem` are those of `hocba_sign` (the certificate must have
  * an RSA key). `hocba_signing_session_digest` gives the SHA-256 digest to sign with RSA PKCS#1

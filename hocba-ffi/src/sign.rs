@@ -252,6 +252,67 @@ pub unsafe extern "C" fn hocba_sign(
     unsafe { deliver(outcome, out, error_out) }
 }
 
+/// `hocba_sign` with the key and certificates of a PKCS#12 file (`.p12`, `.pfx`: OpenSSL 3's
+/// AES profile, and the legacy 3DES, 2-key 3DES and RC2 profiles of older tools and Windows).
+/// The signer's certificate is the one matching the key; the file's other certificates form the
+/// chain. `p12` points to the file's `p12_len` bytes; `password` is its password (NUL-terminated
+/// UTF-8; NULL for none); `extra_pem` (NULL for none) adds certificates the file lacks (PEM:
+/// the signer's certificate, intermediates). `options_json` is that of `hocba_sign`.
+///
+/// On success returns `HOCBA_RESULT_OK` and stores a new buffer with the signed PDF in `*out`;
+/// the caller owns it and frees it with `hocba_buffer_free`. On failure returns the reason as
+/// `hocba_sign` does (`HOCBA_RESULT_KEY_ERROR` for a wrong password, an altered or unsupported
+/// file, a file without a key or a certificate) and leaves `*out` untouched; if `error_out` is
+/// not NULL, stores in `*error_out` a new error (free it with `hocba_error_free`).
+///
+/// Every input is borrowed for the duration of the call only; the decrypted key lives only
+/// during the call. Thread-safe: no shared state.
+///
+/// # Safety
+/// `pdf` and `p12` are NULL or point to `pdf_len` and `p12_len` readable bytes;
+/// `options_json`, `password` and `extra_pem` are NULL or NUL-terminated strings; `out` and
+/// `error_out` are NULL or point to writable pointers.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hocba_sign_pkcs12(
+    pdf: *const u8,
+    pdf_len: usize,
+    options_json: *const c_char,
+    p12: *const u8,
+    p12_len: usize,
+    password: *const c_char,
+    extra_pem: *const c_char,
+    out: *mut *mut hocba_buffer,
+    error_out: *mut *mut hocba_error,
+) -> hocba_result {
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        if out.is_null() {
+            return Err(hocba_error::from_result(hocba_result::NullArgument));
+        }
+        // SAFETY: per the caller's contract.
+        let input = unsafe { bytes(pdf, pdf_len) }?;
+        // SAFETY: per the caller's contract.
+        let der = unsafe { bytes(p12, p12_len) }?;
+        // SAFETY: per the caller's contract.
+        let request = request(unsafe { c_str(options_json) })?;
+        // SAFETY: per the caller's contract.
+        let password = unsafe { c_str(password) }.map_or(Ok(""), CStr::to_str);
+        let password = password.map_err(|_| {
+            sign_error(&SignError::Key {
+                reason: "the password is not UTF-8 text".to_owned(),
+            })
+        })?;
+        // SAFETY: per the caller's contract.
+        let extra = unsafe { c_str(extra_pem) }.map_or(&[][..], CStr::to_bytes);
+        let key = SigningKey::from_pkcs12_with_certificates(der, password, extra)
+            .map_err(|e| sign_error(&e))?;
+        hocba_core::pdf::sign::sign(input, &request, &key).map_err(|e| sign_error(&e))
+    }))
+    .unwrap_or_else(|_| Err(hocba_error::from_result(hocba_result::Panic)));
+    // SAFETY: success implies `out` is not NULL (checked above) and writable per the caller's
+    // contract; on failure only `error_out` is written.
+    unsafe { deliver(outcome, out, error_out) }
+}
+
 /// Step 1 of external signing: prepares the document for a signer whose key never leaves a
 /// device. `options_json` and `chain_pem` are those of `hocba_sign` (the certificate must have
 /// an RSA key). `hocba_signing_session_digest` gives the SHA-256 digest to sign with RSA PKCS#1
@@ -414,5 +475,133 @@ mod tests {
             assert_eq!(e.result(), hocba_result::SignInvalidOptions, "{bad:?}");
         }
         assert!(request(None).is_err());
+    }
+
+    fn fixture(path: &str) -> Vec<u8> {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join(path);
+        std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    }
+
+    /// Signs with `f`, returns the signed bytes or the result code.
+    fn signed(
+        f: impl FnOnce(*mut *mut hocba_buffer) -> hocba_result,
+    ) -> Result<Vec<u8>, hocba_result> {
+        let mut out: *mut hocba_buffer = std::ptr::null_mut();
+        let result = f(&mut out);
+        if result != hocba_result::Ok {
+            assert!(out.is_null(), "no output on failure");
+            return Err(result);
+        }
+        // SAFETY: a buffer returned by the library, freed once.
+        let bytes = unsafe {
+            let b = &*out;
+            let v = b.as_bytes().to_vec();
+            crate::buffer::hocba_buffer_free(out);
+            v
+        };
+        Ok(bytes)
+    }
+
+    #[test]
+    fn pkcs12_signs_like_the_pem_key_with_its_chain() {
+        let record = hocba_core::read_record(&fixture("fixtures/records/valid/example.xml"))
+            .expect("example");
+        let pdf = hocba_core::pdf::render(&record, &hocba_core::pdf::RenderSettings::default())
+            .expect("render");
+        let options = c"{\"role\":\"GVCN\",\"time\":\"2025-05-26T16:30:00+07:00\"}";
+        let key =
+            std::ffi::CString::new(fixture("fixtures/pki/ee/example-gvcn/key.pem")).expect("pem");
+        let mut chain = fixture("fixtures/pki/ee/example-gvcn/chain.pem");
+        chain.extend(fixture("fixtures/pki/ca/neac-root/cert.pem"));
+        let chain = std::ffi::CString::new(chain).expect("pem");
+        // SAFETY: valid pointers and lengths for the call.
+        let by_pem = signed(|out| unsafe {
+            hocba_sign(
+                pdf.as_ptr(),
+                pdf.len(),
+                options.as_ptr(),
+                key.as_ptr(),
+                chain.as_ptr(),
+                out,
+                std::ptr::null_mut(),
+            )
+        })
+        .expect("PEM");
+        for file in [
+            "identity.p12",
+            "identity-legacy-3des.p12",
+            "identity-legacy-rc2.p12",
+        ] {
+            let p12 = fixture(&format!("fixtures/pki/ee/example-gvcn/{file}"));
+            // SAFETY: valid pointers and lengths for the call.
+            let by_p12 = signed(|out| unsafe {
+                hocba_sign_pkcs12(
+                    pdf.as_ptr(),
+                    pdf.len(),
+                    options.as_ptr(),
+                    p12.as_ptr(),
+                    p12.len(),
+                    c"hocba-test".as_ptr(),
+                    std::ptr::null(),
+                    out,
+                    std::ptr::null_mut(),
+                )
+            })
+            .expect(file);
+            assert!(by_p12 == by_pem, "{file}: same bytes as the PEM key");
+            // A wrong password: a key error, no output.
+            let mut error: *mut hocba_error = std::ptr::null_mut();
+            // SAFETY: valid pointers and lengths for the call.
+            let wrong = signed(|out| unsafe {
+                hocba_sign_pkcs12(
+                    pdf.as_ptr(),
+                    pdf.len(),
+                    options.as_ptr(),
+                    p12.as_ptr(),
+                    p12.len(),
+                    c"wrong".as_ptr(),
+                    std::ptr::null(),
+                    out,
+                    &mut error,
+                )
+            });
+            assert_eq!(wrong, Err(hocba_result::KeyError), "{file}");
+            assert!(!error.is_null());
+            // SAFETY: an error returned by the library, freed once.
+            unsafe { crate::error::hocba_error_free(error) };
+        }
+        // NULL arguments.
+        // SAFETY: NULL pointers are allowed and refused.
+        let null = signed(|out| unsafe {
+            hocba_sign_pkcs12(
+                pdf.as_ptr(),
+                pdf.len(),
+                options.as_ptr(),
+                std::ptr::null(),
+                0,
+                std::ptr::null(),
+                std::ptr::null(),
+                out,
+                std::ptr::null_mut(),
+            )
+        });
+        assert_eq!(null, Err(hocba_result::NullArgument));
+        // SAFETY: a NULL output pointer is refused.
+        let r = unsafe {
+            hocba_sign_pkcs12(
+                pdf.as_ptr(),
+                pdf.len(),
+                options.as_ptr(),
+                pdf.as_ptr(),
+                pdf.len(),
+                std::ptr::null(),
+                std::ptr::null(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+            )
+        };
+        assert_eq!(r, hocba_result::NullArgument);
     }
 }

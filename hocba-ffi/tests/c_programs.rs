@@ -373,7 +373,7 @@ fn sign_args() -> Vec<PathBuf> {
 fn test_sign_with_sanitizers() {
     let exe = compile(&c_source("test_sign.c"), Build::Sanitized);
     let mut command = sanitized(&exe);
-    command.args(sign_args());
+    command.args(sign_args()).arg(p12_arg());
     let output = assert_success(command);
     assert!(String::from_utf8_lossy(&output.stdout).contains("test_sign: all checks passed"));
 }
@@ -382,9 +382,14 @@ fn test_sign_with_sanitizers() {
 fn test_sign_under_valgrind() {
     let exe = compile(&c_source("test_sign.c"), Build::Plain);
     if let Some(mut command) = valgrind() {
-        command.arg(&exe).args(sign_args());
+        command.arg(&exe).args(sign_args()).arg(p12_arg());
         assert_success(command);
     }
+}
+
+/// The last argument of `test_sign.c`: the GVCN identity as PKCS#12 (password `hocba-test`).
+fn p12_arg() -> PathBuf {
+    crate_dir().join("../fixtures/pki/ee/example-gvcn/identity.p12")
 }
 
 /// The arguments of `test_verify.c`: those of `test_sign.c`, the trust anchors and the CRLs.

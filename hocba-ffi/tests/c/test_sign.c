@@ -3,8 +3,9 @@
  * options, NULL arguments) and the two-step path hocba_sign_prepare /
  * hocba_signing_session_digest / hocba_sign_complete (a signature that does not verify).
  *
- * usage: test_sign RECORD.xml GVCN-KEY.pem GVCN-CHAIN.pem HT-KEY.pem HT-CHAIN.pem
- * RECORD.xml is a valid record of one school year.
+ * usage: test_sign RECORD.xml GVCN-KEY.pem GVCN-CHAIN.pem HT-KEY.pem HT-CHAIN.pem GVCN.p12
+ * RECORD.xml is a valid record of one school year; GVCN.p12 holds the GVCN key and chain,
+ * password "hocba-test" (hocba_sign_pkcs12).
  */
 #include "hocba.h"
 
@@ -61,9 +62,9 @@ static hocba_buffer *sign(const hocba_buffer *pdf, const char *options, const ch
 }
 
 int main(int argc, char **argv) {
-    if (argc != 6) {
+    if (argc != 7) {
         fprintf(stderr, "usage: test_sign RECORD.xml GVCN-KEY.pem GVCN-CHAIN.pem HT-KEY.pem "
-                        "HT-CHAIN.pem\n");
+                        "HT-CHAIN.pem GVCN.p12\n");
         return 2;
     }
     unsigned char *xml;
@@ -142,6 +143,36 @@ int main(int argc, char **argv) {
                                 gvcn_chain, NULL, NULL),
                      HOCBA_RESULT_NULL_ARGUMENT);
         CHECK(out == SENTINEL(hocba_buffer));
+    }
+
+    /* PKCS#12: the key and chain from the file; a wrong password; NULL arguments. */
+    {
+        unsigned char *p12;
+        size_t p12_len;
+        read_file(argv[6], &p12, &p12_len);
+        hocba_buffer *out = NULL;
+        CHECK_RESULT(hocba_sign_pkcs12(hocba_buffer_data(pdf), hocba_buffer_len(pdf), GVCN, p12,
+                                       p12_len, "hocba-test", NULL, &out, NULL),
+                     HOCBA_RESULT_OK);
+        CHECK(out != NULL &&
+              memcmp(hocba_buffer_data(out), hocba_buffer_data(pdf), hocba_buffer_len(pdf)) == 0);
+        hocba_buffer_free(out);
+        out = SENTINEL(hocba_buffer);
+        hocba_error *error = NULL;
+        CHECK_RESULT(hocba_sign_pkcs12(hocba_buffer_data(pdf), hocba_buffer_len(pdf), GVCN, p12,
+                                       p12_len, "wrong", gvcn_chain, &out, &error),
+                     HOCBA_RESULT_KEY_ERROR);
+        CHECK(out == SENTINEL(hocba_buffer));
+        CHECK(error != NULL && hocba_error_message(error, HOCBA_LANG_VI) != NULL);
+        hocba_error_free(error);
+        CHECK_RESULT(hocba_sign_pkcs12(hocba_buffer_data(pdf), hocba_buffer_len(pdf), GVCN, NULL,
+                                       0, NULL, NULL, &out, NULL),
+                     HOCBA_RESULT_NULL_ARGUMENT);
+        CHECK_RESULT(hocba_sign_pkcs12(hocba_buffer_data(pdf), hocba_buffer_len(pdf), GVCN, p12,
+                                       p12_len, "hocba-test", NULL, NULL, NULL),
+                     HOCBA_RESULT_NULL_ARGUMENT);
+        CHECK(out == SENTINEL(hocba_buffer));
+        free(p12);
     }
 
     /* Two steps: the digest, a signature that does not verify, NULL arguments. */
