@@ -329,6 +329,14 @@ mod tests {
         }
     }
 
+    fn codes_and_paths(report: &Report) -> Vec<(&str, &str)> {
+        report
+            .findings
+            .iter()
+            .map(|f| (f.code, f.path.as_str()))
+            .collect()
+    }
+
     fn table(period: Period, rows: Vec<TableRow>) -> ClassTable {
         ClassTable {
             period: Some(period),
@@ -377,11 +385,7 @@ mod tests {
             },
         );
         let report = check_table(&table(Period::MidTerm1, vec![row]));
-        let got: Vec<(&str, &str)> = report
-            .findings
-            .iter()
-            .map(|f| (f.code, f.path.as_str()))
-            .collect();
+        let got = codes_and_paths(&report);
         assert_eq!(
             got,
             vec![
@@ -420,11 +424,7 @@ mod tests {
             cell: None,
         });
         let report = check_table(&table(Period::EndOfYear, vec![row]));
-        let got: Vec<(&str, &str)> = report
-            .findings
-            .iter()
-            .map(|f| (f.code, f.path.as_str()))
-            .collect();
+        let got = codes_and_paths(&report);
         assert_eq!(
             got,
             vec![
@@ -443,11 +443,7 @@ mod tests {
         a.competencies[0].level = None;
         let b = complete_row("HS003", 4, &Period::EndOfTerm1);
         let report = check_table(&table(Period::EndOfTerm1, vec![a, b]));
-        let got: Vec<(&str, &str)> = report
-            .findings
-            .iter()
-            .map(|f| (f.code, f.path.as_str()))
-            .collect();
+        let got = codes_and_paths(&report);
         assert_eq!(
             got,
             vec![

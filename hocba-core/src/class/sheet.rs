@@ -293,40 +293,28 @@ impl SheetError {
     }
 
     fn place_en(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(s) = &self.sheet {
-            parts.push(format!("sheet “{s}”"));
-        }
-        if let Some(r) = self.row {
-            parts.push(format!("row {r}"));
-        }
-        if let Some(c) = &self.column {
-            parts.push(format!("column {c}"));
-        }
-        if parts.is_empty() {
-            "The file".to_owned()
-        } else {
-            let s = parts.join(", ");
-            let mut c = s.chars();
-            c.next()
-                .map(|f| f.to_uppercase().chain(c).collect())
-                .unwrap_or(s)
-        }
+        self.place(["sheet", "row", "column", "The file"])
     }
 
     fn place_vi(&self) -> String {
+        self.place(["trang tính", "dòng", "cột", "Tệp"])
+    }
+
+    /// `Sheet “CN”, row 7, column F` in the language of `words` (sheet, row, column, the whole
+    /// file), capitalised.
+    fn place(&self, [sheet, row, column, file]: [&str; 4]) -> String {
         let mut parts = Vec::new();
         if let Some(s) = &self.sheet {
-            parts.push(format!("trang tính “{s}”"));
+            parts.push(format!("{sheet} “{s}”"));
         }
         if let Some(r) = self.row {
-            parts.push(format!("dòng {r}"));
+            parts.push(format!("{row} {r}"));
         }
         if let Some(c) = &self.column {
-            parts.push(format!("cột {c}"));
+            parts.push(format!("{column} {c}"));
         }
         if parts.is_empty() {
-            "Tệp".to_owned()
+            file.to_owned()
         } else {
             let s = parts.join(", ");
             let mut c = s.chars();
