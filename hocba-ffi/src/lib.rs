@@ -58,7 +58,7 @@ pub use report::{
 };
 pub use result::{hocba_result, hocba_result_message, HocbaResultArg};
 pub use sign::{
-    hocba_sign, hocba_sign_complete, hocba_sign_prepare, hocba_signing_session,
+    hocba_sign, hocba_sign_complete, hocba_sign_pkcs12, hocba_sign_prepare, hocba_signing_session,
     hocba_signing_session_digest, hocba_signing_session_free,
 };
 pub use verify::hocba_verify;

@@ -534,6 +534,82 @@ fn report_json_matches_the_command_line() {
     );
 }
 
+/// For every document of `fixtures/pdf/verify/`:
+/// `hocba_verify`'s report JSON equals `hocba --format json verify FILE` without its `"file"`
+/// member, with the same anchors, CRLs and validation time; the CLI exits 0 exactly when the
+/// report says TOTAL_PASSED.
+#[test]
+fn verify_json_matches_the_command_line() {
+    let Some(cli) = cli() else { return };
+    let fixtures = crate_dir().join("../fixtures");
+    let trust = fixtures.join("pki/trust/bundle.pem");
+    let crls = fixtures.join("pki/ca/all-crls.pem");
+    let expected: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(fixtures.join("pdf/verify/expected.json")).expect("expected.json"),
+    )
+    .expect("json");
+    let at = expected["validationTime"].as_str().expect("validationTime");
+    let options = serde_json::json!({
+        "trust": [std::fs::read_to_string(&trust).expect("trust")],
+        "crl": [std::fs::read_to_string(&crls).expect("crls")],
+        "at": at,
+    })
+    .to_string();
+    let options = std::ffi::CString::new(options).expect("options");
+    let mut pdfs: Vec<PathBuf> = std::fs::read_dir(fixtures.join("pdf/verify"))
+        .expect("fixtures/pdf/verify")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    pdfs.sort();
+    assert!(pdfs.len() >= 30, "{pdfs:?}");
+    let mut mismatches = Vec::new();
+    for pdf in &pdfs {
+        let bytes = std::fs::read(pdf).expect("pdf");
+        let mut out: *mut hocba::hocba_buffer = std::ptr::null_mut();
+        // SAFETY: valid pointers and lengths for the call.
+        let result = unsafe {
+            hocba::hocba_verify(
+                bytes.as_ptr(),
+                bytes.len(),
+                options.as_ptr(),
+                &mut out,
+                std::ptr::null_mut(),
+            )
+        };
+        assert_eq!(result, hocba::hocba_result::Ok, "{}", pdf.display());
+        // SAFETY: a buffer returned by the library, read then freed once.
+        let by_c: serde_json::Value = unsafe {
+            let data = hocba::hocba_buffer_data(out);
+            let len = hocba::hocba_buffer_len(out);
+            let v = serde_json::from_slice(std::slice::from_raw_parts(data, len)).expect("JSON");
+            hocba::hocba_buffer_free(out);
+            v
+        };
+        let mut command = Command::new(&cli);
+        command
+            .args(["--format", "json", "verify", "--at", at, "--trust"])
+            .arg(&trust)
+            .arg("--crl")
+            .arg(&crls)
+            .arg(pdf);
+        let output = run(command);
+        let mut by_cli: serde_json::Value =
+            serde_json::from_slice(&output.stdout).expect("CLI JSON");
+        if let Some(m) = by_cli.as_object_mut() {
+            m.remove("file");
+        }
+        let passed = by_c["indication"] == "TOTAL_PASSED";
+        if by_cli != by_c || output.status.code() != Some(if passed { 0 } else { 1 }) {
+            mismatches.push(pdf.display().to_string());
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "the C API and the command line differ for: {mismatches:?}"
+    );
+}
+
 /// Compares the outputs of `hocba --format json validate FILE` and of `report_json FILE`.
 fn compare_reports(by_cli: &Output, by_c: &Output) -> Result<(), String> {
     let (cli_code, c_code) = (by_cli.status.code(), by_c.status.code());
