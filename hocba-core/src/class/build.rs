@@ -443,7 +443,19 @@ pub fn build_records(
         .map(|p| p.code().to_owned())
         .collect();
     let listed: BTreeMap<&str, &PupilRow> = pupils.pupils.iter().map(|p| (p.code(), p)).collect();
-    for (p, t) in &by_period {
+    // Each table's rows by pupil code (the first row of a code counts; a second one is
+    // `table_pupil_duplicate`), so that finding a pupil's row is not a search per pupil.
+    let rows_by_code: Vec<BTreeMap<&str, &TableRow>> = by_period
+        .iter()
+        .map(|(_, t)| {
+            let mut m = BTreeMap::new();
+            for r in &t.rows {
+                m.entry(r.student_code.as_str()).or_insert(r);
+            }
+            m
+        })
+        .collect();
+    for ((p, t), rows) in by_period.iter().zip(&rows_by_code) {
         findings.extend(check_table_except(t, &exempt).findings);
         for row in &t.rows {
             let base = format!("lop.{}.{}", row.student_code, p.as_str());
@@ -475,7 +487,7 @@ pub fn build_records(
             }
         }
         for pupil in &pupils.pupils {
-            if !t.rows.iter().any(|r| r.student_code == pupil.code()) {
+            if !rows.contains_key(pupil.code()) {
                 let mut ctx = cell_context(pupil.cells.get("maHocSinh"));
                 ctx.insert("maHocSinh".into(), pupil.code().into());
                 ctx.insert("ky".into(), p.as_str().into());
@@ -492,12 +504,8 @@ pub fn build_records(
     for pupil in &pupils.pupils {
         let rows: Vec<(&Period, &TableRow)> = by_period
             .iter()
-            .filter_map(|(p, t)| {
-                t.rows
-                    .iter()
-                    .find(|r| r.student_code == pupil.code())
-                    .map(|r| (p, r))
-            })
+            .zip(&rows_by_code)
+            .filter_map(|((p, _), rows)| rows.get(pupil.code()).map(|r| (p, *r)))
             .collect();
         let record = build_one(pupil, class, grade, &rows, photo, &mut findings);
         records.push((pupil.code().to_owned(), record));
@@ -619,13 +627,13 @@ fn build_one(
         ..SchoolYear::default()
     };
     for (period, row) in rows {
-        year.periods.push(period_result(row, period));
+        let results = period_result(row, period);
         if **period == Period::EndOfYear && !exempt {
-            let cn = period_result(row, period);
-            year.subjects = cn.subjects;
-            year.qualities = cn.qualities;
-            year.competencies = cn.competencies;
+            year.subjects = results.subjects.clone();
+            year.qualities = results.qualities.clone();
+            year.competencies = results.competencies.clone();
         }
+        year.periods.push(results);
     }
     let decision = pupil.get("lenLop").and_then(yes_no);
     if exempt {
