@@ -633,3 +633,144 @@ fn prepare_refuses_what_sign_refuses_and_non_rsa_signers() {
         SignError::Certificate { .. }
     ));
 }
+
+fn tool(name: &str) -> bool {
+    let ok = Command::new(name).arg("-v").output().is_ok();
+    if !ok && std::env::var_os("CI").is_some() {
+        panic!("{name} is required when CI is set (apt-get install poppler-utils)");
+    }
+    ok
+}
+
+fn run_tool(tool: &str, args: &[&str], pdf: &Path) -> String {
+    let out = Command::new(tool)
+        .args(args)
+        .arg(pdf)
+        .args(if tool == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
+        .output()
+        .unwrap_or_else(|e| panic!("{tool}: {e}"));
+    assert!(out.status.success(), "{tool} failed");
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+/// `signing.md`: "A visible appearance in the widget shows the signer's name, role and signing
+/// time." Each signed field's `/AP /N` is a new form XObject the size of the widget, whose font
+/// is an embedded subset with a ToUnicode map: poppler draws and extracts the text, pdffonts
+/// lists the fonts as embedded subsets with ToUnicode.
+#[test]
+fn each_signature_has_a_visible_appearance_with_name_role_and_time() {
+    let docs = sign_all();
+    let last = &docs[3];
+    let doc = Document::load_mem(last).expect("loads");
+    let before = Document::load_mem(&docs[0]).expect("loads");
+    for name in ["GVCN", "HT", "DAU"] {
+        let f = field(&doc, name);
+        let n = f
+            .get(b"AP")
+            .and_then(Object::as_dict)
+            .and_then(|ap| ap.get(b"N"))
+            .and_then(Object::as_reference)
+            .expect("/AP /N");
+        let old = field(&before, name)
+            .get(b"AP")
+            .and_then(Object::as_dict)
+            .and_then(|ap| ap.get(b"N"))
+            .and_then(Object::as_reference)
+            .expect("rendered /AP /N");
+        assert_ne!(
+            n, old,
+            "{name}: a new appearance, not the rendered empty one"
+        );
+        let stream = doc
+            .get_object(n)
+            .and_then(Object::as_stream)
+            .expect("stream");
+        assert!(!stream.content.is_empty(), "{name}: the appearance draws");
+        let rect: Vec<f32> = f
+            .get(b"Rect")
+            .and_then(Object::as_array)
+            .expect("Rect")
+            .iter()
+            .map(|v| v.as_float().expect("number"))
+            .collect();
+        let bbox: Vec<f32> = stream
+            .dict
+            .get(b"BBox")
+            .and_then(Object::as_array)
+            .expect("BBox")
+            .iter()
+            .map(|v| v.as_float().expect("number"))
+            .collect();
+        assert!(
+            (bbox[2] - (rect[2] - rect[0])).abs() < 0.01,
+            "{name}: width"
+        );
+        assert!(
+            (bbox[3] - (rect[3] - rect[1])).abs() < 0.01,
+            "{name}: height"
+        );
+    }
+    if !(tool("pdftotext") && tool("pdffonts")) {
+        eprintln!("skipping the poppler checks: poppler-utils is not installed");
+        return;
+    }
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sign");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let path = dir.join("appearance.pdf");
+    std::fs::write(&path, last).expect("write");
+    // The signers of the example (fixtures/pki/manifest.json) and the request's time.
+    let text = run_tool("pdftotext", &["-enc", "UTF-8"], &path);
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let joined = words.join(" ");
+    for want in [
+        "Đã ký số:",
+        "Giáo viên chủ nhiệm",
+        "Hiệu trưởng",
+        "Đã đóng dấu số",
+        "Thời gian: 16:30:00 26/05/2025 (UTC+07:00)",
+    ] {
+        assert!(joined.contains(want), "the appearances show {want:?}");
+    }
+    for id in ["example-gvcn", "example-ht", "example-dau"] {
+        let cn = common_name(id);
+        let cn_words: Vec<&str> = cn.split_whitespace().collect();
+        assert!(
+            joined.contains(&cn_words.join(" ")),
+            "{id}: the appearance shows the signer {cn:?}"
+        );
+    }
+    let fonts = run_tool("pdffonts", &[], &path);
+    for line in fonts.lines().skip(2) {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        let n = cols.len();
+        assert!(n >= 7, "pdffonts line {line:?}");
+        // name type encoding emb sub uni object generation
+        assert_eq!(&cols[n - 5..n - 2], ["yes", "yes", "yes"], "{line}");
+    }
+    let unsigned = dir.join("appearance-unsigned.pdf");
+    std::fs::write(&unsigned, &docs[0]).expect("write");
+    let page_fonts = run_tool("pdffonts", &[], &unsigned);
+    assert_eq!(
+        fonts.lines().count(),
+        page_fonts.lines().count() + 3,
+        "one font per appearance, besides the page's"
+    );
+}
+
+/// The subject common name of a test PKI entity, from `fixtures/pki/manifest.json`.
+fn common_name(id: &str) -> String {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&read("fixtures/pki/manifest.json")).expect("manifest JSON");
+    manifest["entities"]
+        .as_array()
+        .expect("entities")
+        .iter()
+        .find(|e| e["id"] == id)
+        .and_then(|e| e["subjectCN"].as_str())
+        .unwrap_or_else(|| panic!("{id}: no subjectCN in the manifest"))
+        .to_owned()
+}

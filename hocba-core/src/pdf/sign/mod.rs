@@ -8,6 +8,9 @@
 //! - `/Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached`, `/M` (the request's time),
 //!   `/Name` (the certificate's CN unless given), `/Reason` (Vietnamese: which role confirms which
 //!   school year), `/Location` (the record's `diaDanh`); `/Contents` reserves 16 KiB by default.
+//! - A visible appearance in the field's widget: the signer's name, the role and the signing
+//!   time, in a fresh subset of the bundled Liberation Serif (embedded, with ToUnicode, as PDF/A
+//!   requires); see `docs/pdf.md`.
 //! - CMS SignedData, detached, one SignerInfo, SHA-256, signed attributes content-type,
 //!   message-digest and signing-certificate-v2, RSA PKCS#1 v1.5, the signer's chain included.
 //!
@@ -38,6 +41,7 @@
 //! assert!(signed.starts_with(&pdf));
 //! ```
 
+mod appearance;
 mod cms;
 mod error;
 mod key;
@@ -383,6 +387,7 @@ fn prepare_with(
 
     let mut entries: Vec<(&'static str, lopdf::Object)> =
         vec![("M", lopdf::Object::string_literal(pdf_date(&request.time)))];
+    let shown_name = name.clone();
     if let Some(name) = name {
         entries.push(("Name", update::text_string(&name)));
     }
@@ -390,11 +395,16 @@ fn prepare_with(
     if let Some(location) = location {
         entries.push(("Location", update::text_string(&location)));
     }
+    let appearance = update::widget_size(&loaded, field).and_then(|(w, h)| {
+        let text = appearance::paragraphs(request.role, shown_name.as_deref(), &request.time);
+        appearance::build(&text, w, h, update::next_number(&loaded) + 1)
+    });
     let plan = UpdatePlan {
         field,
         certify_p: (request.role == Role::Gvcn).then_some(2),
         entries,
         reserve: request.reserve,
+        appearance,
     };
     let mut prepared = update::prepare(pdf, &loaded, &plan)?;
     prepared.fill_byte_range()?;

@@ -205,6 +205,42 @@ pub(crate) struct UpdatePlan<'a> {
     pub(crate) entries: Vec<(&'static str, Object)>,
     /// Bytes reserved for the DER signature (the hex string is twice as long).
     pub(crate) reserve: usize,
+    /// The visible appearance: new objects numbered from [`next_number`] + 1, and the form
+    /// XObject the field's `/AP /N` now names.
+    pub(crate) appearance: Option<super::appearance::AppearanceObjects>,
+}
+
+/// The number of the update's first new object (the signature dictionary).
+pub(crate) fn next_number(loaded: &Loaded) -> u32 {
+    let doc = &loaded.doc;
+    let size = doc
+        .trailer
+        .get(b"Size")
+        .ok()
+        .and_then(|s| s.as_i64().ok())
+        .and_then(|s| u32::try_from(s).ok())
+        .unwrap_or(0);
+    size.max(doc.max_id.saturating_add(1))
+}
+
+/// The width and height of the field's widget when the field is its own widget (as hocba
+/// renders it) and has a `/Rect`; `None` otherwise (the signature is then not drawn).
+pub(crate) fn widget_size(loaded: &Loaded, field: &Field) -> Option<(f32, f32)> {
+    let doc = &loaded.doc;
+    if !matches!(field.dict.get(b"Subtype"), Ok(Object::Name(n)) if n == b"Widget") {
+        return None;
+    }
+    let rect = field.dict.get(b"Rect").ok().and_then(|o| resolve(doc, o))?;
+    let values: Vec<f32> = rect
+        .as_array()
+        .ok()?
+        .iter()
+        .map(|v| resolve(doc, v).and_then(|v| v.as_float().ok()))
+        .collect::<Option<_>>()?;
+    let [x1, y1, x2, y2] = values.as_slice() else {
+        return None;
+    };
+    Some(((x2 - x1).abs(), (y2 - y1).abs()))
 }
 
 /// The update written with placeholders: the whole new file, and where to patch it.
@@ -244,15 +280,9 @@ pub(crate) fn prepare(
     plan: &UpdatePlan<'_>,
 ) -> Result<Prepared, SignError> {
     let doc = &loaded.doc;
-    let size = doc
-        .trailer
-        .get(b"Size")
-        .ok()
-        .and_then(|s| s.as_i64().ok())
-        .and_then(|s| u32::try_from(s).ok())
-        .unwrap_or(0);
-    let sig_number = size.max(doc.max_id.saturating_add(1));
+    let sig_number = next_number(loaded);
     let sig_id: ObjectId = (sig_number, 0);
+    let mut last_number = sig_number;
 
     let mut out = Vec::with_capacity(pdf.len() + plan.reserve * 2 + 4096);
     out.extend_from_slice(pdf);
@@ -290,9 +320,21 @@ pub(crate) fn prepare(
     }
     out.extend_from_slice(b" >>\nendobj\n");
 
-    // The field, now with its value.
+    // The appearance's objects, then the field, now with its value (and appearance).
     let mut field = plan.field.dict.clone();
     field.set("V", Object::Reference(sig_id));
+    if let Some(appearance) = &plan.appearance {
+        for (id, object) in &appearance.objects {
+            if id.0 <= sig_number || id.1 != 0 {
+                return Err(unreadable("the appearance objects are misnumbered"));
+            }
+            last_number = last_number.max(id.0);
+            write_indirect(&mut out, &mut offsets, *id, object)?;
+        }
+        let mut ap = Dictionary::new();
+        ap.set("N", Object::Reference(appearance.form));
+        field.set("AP", Object::Dictionary(ap));
+    }
     write_indirect(
         &mut out,
         &mut offsets,
@@ -362,7 +404,7 @@ pub(crate) fn prepare(
         i = j;
     }
     let mut trailer = Dictionary::new();
-    trailer.set("Size", i64::from(sig_number) + 1);
+    trailer.set("Size", i64::from(last_number) + 1);
     for key in [&b"Root"[..], b"Info", b"ID"] {
         if let Ok(value) = doc.trailer.get(key) {
             trailer.set(key.to_vec(), value.clone());
