@@ -8,6 +8,8 @@
 //!
 //! qpdf is skipped when missing, unless `CI` is set.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -16,8 +18,8 @@ use cms::signed_data::SignedData;
 use der::{Decode, Encode, SliceReader};
 use hocba_core::model::{Instant, Timestamp};
 use hocba_core::pdf::sign::{
-    complete, prepare, sign, PreparedSignature, Role, SignError, SignRequest, SignatureValue,
-    SigningKey,
+    complete, complete_timestamped, prepare, sign, sign_timestamped, PreparedSignature, Role,
+    SignError, SignRequest, SignatureValue, SigningKey,
 };
 use hocba_core::pdf::{render, RenderSettings, SealMode};
 use lopdf::{Dictionary, Document, Object};
@@ -773,4 +775,163 @@ fn common_name(id: &str) -> String {
         .and_then(|e| e["subjectCN"].as_str())
         .unwrap_or_else(|| panic!("{id}: no subjectCN in the manifest"))
         .to_owned()
+}
+
+/// The test PKI's TSA (`fixtures/pki/ee/tsa`, under the NEAC-like root) as a client: it stamps
+/// the imprint it is given at 2025-05-26T09:30:05Z.
+fn test_tsa(imprint: &[u8; 32]) -> Result<Vec<u8>, String> {
+    Ok(common::tsa::timestamp_token(
+        "tsa",
+        imprint,
+        "20250526093005Z",
+    ))
+}
+
+fn verify_options() -> hocba_core::pdf::verify::VerifyOptions {
+    use hocba_core::pdf::verify::{parse_rfc3339, VerifyOptions};
+    use hocba_core::pki::{load_certificates, load_crls};
+    let mut o = VerifyOptions::new(parse_rfc3339("2026-11-28T00:00:00Z").expect("time"));
+    o.trust = load_certificates(&read("fixtures/pki/trust/bundle.pem")).expect("anchors");
+    o.crls = load_crls(&read("fixtures/pki/ca/all-crls.pem")).expect("CRLs");
+    o
+}
+
+/// PAdES B-T (`signing.md`: "an optional RFC 3161 timestamp token from a caller-supplied TSA
+/// client"): the token over the signature value is added as an unsigned attribute, and the
+/// verifier takes its time as the proof of existence.
+#[test]
+fn a_timestamp_from_the_callers_tsa_is_the_proof_of_existence() {
+    use hocba_core::pdf::verify::{verify, Indication};
+    let pdf = rendered(SealMode::Auto);
+    let s1 = sign_timestamped(&pdf, &request(Role::Gvcn), &key("example-gvcn"), &test_tsa)
+        .expect("GVCN signs with a timestamp");
+    assert!(s1.starts_with(&pdf));
+    let plain = sign(&pdf, &request(Role::Gvcn), &key("example-gvcn")).expect("signs");
+    assert_eq!(s1.len(), plain.len(), "the token fits in the same reserve");
+    assert_ne!(s1, plain);
+    let s2 = sign_timestamped(&s1, &request(Role::Ht), &key("example-ht"), &test_tsa).expect("HT");
+    let s3 =
+        sign_timestamped(&s2, &request(Role::Dau), &key("example-dau"), &test_tsa).expect("DAU");
+    let report = verify(&s3, &verify_options()).expect("a PDF");
+    assert_eq!(
+        report.indication,
+        Indication::TotalPassed,
+        "{}",
+        report.to_json()
+    );
+    for sig in &report.signatures {
+        assert_eq!(
+            sig.time_source.as_deref(),
+            Some("timestamp"),
+            "{}",
+            report.to_json()
+        );
+        assert_eq!(sig.time_used.as_deref(), Some("2025-05-26T09:30:05Z"));
+    }
+    // The CMS holds the token in id-aa-signatureTimeStampToken, after the signature value.
+    let cms = contents_of(&s1, "GVCN");
+    let mut reader = SliceReader::new(&cms).expect("reader");
+    let ci = ContentInfo::decode(&mut reader).expect("ContentInfo");
+    let sd: SignedData = ci.content.decode_as().expect("SignedData");
+    let si = sd.signer_infos.0.get(0).expect("a SignerInfo");
+    let unsigned = si.unsigned_attrs.as_ref().expect("unsigned attributes");
+    assert_eq!(unsigned.len(), 1);
+    let attr = unsigned.get(0).expect("attribute");
+    assert_eq!(attr.oid.to_string(), "1.2.840.113549.1.9.16.2.14");
+    // Deterministic, like signing without one.
+    let again = sign_timestamped(&pdf, &request(Role::Gvcn), &key("example-gvcn"), &test_tsa)
+        .expect("signs");
+    assert_eq!(again, s1);
+}
+
+/// A whole `TimeStampResp` is accepted as well as a bare token; a refusal, a token for another
+/// imprint or with another hash, garbage and the client's own failure are refused with
+/// [`SignError::Timestamp`], nothing written.
+#[test]
+fn what_the_tsa_returns_is_checked() {
+    use common::tsa::{integer, tlv};
+    let pdf = rendered(SealMode::Auto);
+    let k = key("example-gvcn");
+    let r = request(Role::Gvcn);
+    let response = |status: u8, token: Option<Vec<u8>>| {
+        let status_info = tlv(0x30, &integer(&[status]));
+        tlv(0x30, &[status_info, token.unwrap_or_default()].concat())
+    };
+    let granted =
+        |imprint: &[u8; 32]| -> Result<Vec<u8>, String> { Ok(response(0, test_tsa(imprint).ok())) };
+    let with_response = sign_timestamped(&pdf, &r, &k, &granted).expect("a TimeStampResp");
+    let with_token = sign_timestamped(&pdf, &r, &k, &test_tsa).expect("a token");
+    assert_eq!(
+        with_response, with_token,
+        "the response's token is what is embedded"
+    );
+
+    let refused = |_: &[u8; 32]| -> Result<Vec<u8>, String> { Ok(response(2, None)) };
+    let other_imprint = |_: &[u8; 32]| -> Result<Vec<u8>, String> { test_tsa(&[7u8; 32]) };
+    let sha1 = |imprint: &[u8; 32]| -> Result<Vec<u8>, String> {
+        Ok(common::tsa::timestamp_token(
+            "tsa",
+            &imprint[..20],
+            "20250526093005Z",
+        ))
+    };
+    let garbage = |_: &[u8; 32]| -> Result<Vec<u8>, String> { Ok(b"<html>502</html>".to_vec()) };
+    let empty = |_: &[u8; 32]| -> Result<Vec<u8>, String> { Ok(Vec::new()) };
+    let down = |_: &[u8; 32]| -> Result<Vec<u8>, String> { Err("connection refused".into()) };
+    let cases: [(&str, &dyn hocba_core::pdf::sign::TimestampClient, &str); 6] = [
+        ("refused", &refused, "PKIStatus 2"),
+        (
+            "other imprint",
+            &other_imprint,
+            "not the hash of this signature value",
+        ),
+        ("SHA-1", &sha1, "not the SHA-256"),
+        ("garbage", &garbage, "not DER"),
+        ("empty", &empty, "not DER"),
+        ("down", &down, "connection refused"),
+    ];
+    for (what, tsa, says) in cases {
+        match sign_timestamped(&pdf, &r, &k, tsa) {
+            Err(e @ SignError::Timestamp { .. }) => {
+                assert!(e.message().contains(says), "{what}: {}", e.message());
+                assert!(e.message_vi().contains("dấu thời gian"), "{what}");
+            }
+            other => panic!("{what}: expected a timestamp error, got {other:?}"),
+        }
+    }
+}
+
+/// The two-step path with a timestamp gives the same bytes as the one-step path, from a raw
+/// value; a complete CMS from the device gets the token added to its SignerInfo.
+#[test]
+fn two_step_signing_with_a_timestamp() {
+    let pdf = rendered(SealMode::Auto);
+    let r = request(Role::Gvcn);
+    let one_step = sign_timestamped(&pdf, &r, &key("example-gvcn"), &test_tsa).expect("signs");
+    let prepared = prepare(&pdf, &r, &chain_pem("example-gvcn")).expect("prepares");
+    let raw = token("example-gvcn")(&prepared.digest);
+    let two_step = complete_timestamped(prepared.clone(), SignatureValue::Raw(raw), &test_tsa)
+        .expect("completes");
+    assert_eq!(two_step, one_step);
+
+    // A whole CMS (here: the one of a plain signature of the same prepared document).
+    let plain = complete(
+        prepared.clone(),
+        SignatureValue::Raw(token("example-gvcn")(&prepared.digest)),
+    )
+    .expect("completes");
+    let cms = contents_of(&plain, "GVCN");
+    let stamped = complete_timestamped(prepared.clone(), SignatureValue::Cms(cms), &test_tsa)
+        .expect("a CMS gets its token");
+    assert_eq!(stamped, one_step, "the same CMS, re-encoded with the token");
+    // A CMS that already carries a timestamp is not stamped twice.
+    let twice = complete_timestamped(
+        prepared,
+        SignatureValue::Cms(contents_of(&one_step, "GVCN")),
+        &test_tsa,
+    );
+    assert!(
+        matches!(twice, Err(SignError::Timestamp { .. })),
+        "{twice:?}"
+    );
 }

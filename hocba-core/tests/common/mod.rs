@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod strategies;
+pub mod tsa;
 
 use std::path::{Path, PathBuf};
 

@@ -10,13 +10,14 @@ use cms::signed_data::{
     CertificateSet, EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfo, SignerInfos,
 };
 use der::asn1::{Any, ObjectIdentifier, OctetString, SetOfVec};
-use der::{Encode, Tag};
+use der::{Decode, Encode, Tag};
 use sha2::{Digest, Sha256};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::attr::Attribute;
 
 use super::key::{CertChain, RSA_ENCRYPTION};
-use super::SignError;
+use super::{SignError, TimestampClient};
+use crate::pdf::verify::cms as read_cms;
 
 const ID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
 const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
@@ -25,6 +26,12 @@ const ID_MESSAGE_DIGEST: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.84
 const ID_SIGNING_CERTIFICATE_V2: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.47");
 const ID_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
+const ID_SIGNATURE_TIME_STAMP_TOKEN: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.14");
+
+/// The largest token accepted from a time-stamping authority (a token with its TSA's chain is
+/// a few kilobytes).
+const MAX_TOKEN: usize = 256 * 1024;
 
 fn crypto(e: impl std::fmt::Display) -> SignError {
     SignError::Crypto {
@@ -167,6 +174,7 @@ pub(crate) fn signed_data(
     attrs: SetOfVec<Attribute>,
     signature: Vec<u8>,
     chain: &CertChain,
+    timestamp: Option<&dyn TimestampClient>,
 ) -> Result<Vec<u8>, SignError> {
     let leaf = chain.leaf();
 
@@ -189,6 +197,10 @@ pub(crate) fn signed_data(
         },
         signature: OctetString::new(signature).map_err(crypto)?,
         unsigned_attrs: None,
+    };
+    let signer_info = match timestamp {
+        Some(tsa) => with_timestamp(signer_info, tsa)?,
+        None => signer_info,
     };
     let certificates = CertificateSet::try_from(
         chain
@@ -215,6 +227,116 @@ pub(crate) fn signed_data(
     let content_info = ContentInfo {
         content_type: ID_SIGNED_DATA,
         content: Any::encode_from(&signed_data).map_err(crypto)?,
+    };
+    content_info.to_der().map_err(crypto)
+}
+
+fn tsa_error(reason: impl Into<String>) -> SignError {
+    SignError::Timestamp {
+        reason: reason.into(),
+    }
+}
+
+/// The `TimeStampToken` of what a time-stamping authority returned: the token itself (a CMS
+/// ContentInfo) or a whole `TimeStampResp` (RFC 3161, 2.4.2) with status granted (0) or
+/// granted with modifications (1). Checks that it is one SignedData over a TSTInfo whose message
+/// imprint is SHA-256 over `stamped`; the TSA's signature and chain are for the verifier.
+pub(crate) fn timestamp_token(answer: &[u8], stamped: &[u8]) -> Result<Vec<u8>, SignError> {
+    if answer.len() > MAX_TOKEN {
+        return Err(tsa_error(format!(
+            "the answer is {} bytes, more than {MAX_TOKEN}",
+            answer.len()
+        )));
+    }
+    let outer =
+        Any::from_der(answer).map_err(|e| tsa_error(format!("the answer is not DER: {e}")))?;
+    let parts: Vec<Any> = outer
+        .decode_as::<Vec<Any>>()
+        .map_err(|e| tsa_error(format!("the answer is not a DER sequence: {e}")))?;
+    let token: Vec<u8> = match parts.first().map(der::Tagged::tag) {
+        // TimeStampResp ::= SEQUENCE { status PKIStatusInfo, timeStampToken OPTIONAL }
+        Some(Tag::Sequence) => {
+            let status = parts[0]
+                .decode_as::<Vec<Any>>()
+                .ok()
+                .and_then(|s| s.first().and_then(|v| v.decode_as::<u8>().ok()))
+                .ok_or_else(|| tsa_error("the response has no readable status"))?;
+            if status > 1 {
+                return Err(tsa_error(format!(
+                    "the authority refused the request (PKIStatus {status})"
+                )));
+            }
+            let token = parts
+                .get(1)
+                .ok_or_else(|| tsa_error("the response holds no token"))?;
+            token.to_der().map_err(crypto)?
+        }
+        Some(Tag::ObjectIdentifier) => answer.to_vec(),
+        _ => {
+            return Err(tsa_error(
+                "the answer is neither a token nor a TimeStampResp",
+            ))
+        }
+    };
+    let sd = read_cms::parse(&token)
+        .map_err(|e| tsa_error(format!("the token is not a CMS SignedData ({})", e.0)))?;
+    let (Some(content), true) = (
+        sd.econtent_bytes,
+        sd.econtent_type == read_cms::OID_TST_INFO,
+    ) else {
+        return Err(tsa_error("the token does not hold a TSTInfo"));
+    };
+    let tst = read_cms::tst_info(content)
+        .map_err(|e| tsa_error(format!("the TSTInfo cannot be read ({})", e.0)))?;
+    if tst.imprint_algorithm != ID_SHA256 {
+        return Err(tsa_error(format!(
+            "the token's message imprint uses {}, not the SHA-256 asked for",
+            tst.imprint_algorithm
+        )));
+    }
+    if tst.imprint != Sha256::digest(stamped).as_slice() {
+        return Err(tsa_error(
+            "the token's message imprint is not the hash of this signature value (a token for another request?)",
+        ));
+    }
+    Ok(token)
+}
+
+/// Adds the signature timestamp (PAdES B-T: the unsigned attribute
+/// id-aa-signatureTimeStampToken, RFC 3161 appendix A) over the SignerInfo's signature value.
+fn with_timestamp(mut si: SignerInfo, tsa: &dyn TimestampClient) -> Result<SignerInfo, SignError> {
+    let value = si.signature.as_bytes().to_vec();
+    let imprint: [u8; 32] = Sha256::digest(&value).into();
+    let answer = tsa.timestamp(&imprint).map_err(tsa_error)?;
+    let token = timestamp_token(&answer, &value)?;
+    let token = Any::from_der(&token).map_err(crypto)?;
+    let mut attrs = si.unsigned_attrs.take().unwrap_or_default();
+    if attrs.iter().any(|a| a.oid == ID_SIGNATURE_TIME_STAMP_TOKEN) {
+        return Err(tsa_error("the signature already has a timestamp"));
+    }
+    attrs
+        .insert(attribute(ID_SIGNATURE_TIME_STAMP_TOKEN, token)?)
+        .map_err(crypto)?;
+    si.unsigned_attrs = Some(attrs);
+    Ok(si)
+}
+
+/// A complete CMS (already checked by [`check_external`]) with a signature timestamp added to
+/// its one SignerInfo; the signed attributes and the signature are unchanged.
+pub(crate) fn add_timestamp(cms: &[u8], tsa: &dyn TimestampClient) -> Result<Vec<u8>, SignError> {
+    let bad = |e: der::Error| SignError::BadCms {
+        reason: e.to_string(),
+    };
+    let ci = <ContentInfo as der::Decode>::from_der(cms).map_err(bad)?;
+    let mut sd: SignedData = ci.content.decode_as().map_err(bad)?;
+    let infos: Vec<SignerInfo> = sd.signer_infos.0.into_vec();
+    let [si] = <[SignerInfo; 1]>::try_from(infos).map_err(|_| SignError::BadCms {
+        reason: "it does not have exactly one SignerInfo".to_owned(),
+    })?;
+    sd.signer_infos = SignerInfos::try_from(vec![with_timestamp(si, tsa)?]).map_err(crypto)?;
+    let content_info = ContentInfo {
+        content_type: ID_SIGNED_DATA,
+        content: Any::encode_from(&sd).map_err(crypto)?,
     };
     content_info.to_der().map_err(crypto)
 }

@@ -128,6 +128,13 @@ pub enum SignError {
         /// What is wrong.
         reason: String,
     },
+    /// The time-stamping authority (the caller's [`TimestampClient`](super::TimestampClient))
+    /// failed, refused, or returned something that is not an RFC 3161 token over this
+    /// signature's value (SHA-256). Nothing was written.
+    Timestamp {
+        /// What is wrong.
+        reason: String,
+    },
     /// The signature could not be computed or encoded.
     Crypto {
         /// What failed.
@@ -216,6 +223,9 @@ impl SignError {
             SignError::BadPrepared { reason } => format!(
                 "the prepared signature cannot be completed ({reason}); prepare the document again"
             ),
+            SignError::Timestamp { reason } => format!(
+                "the timestamp could not be added ({reason}); check the time-stamping authority and sign again, or sign without a timestamp"
+            ),
             SignError::Crypto { reason } => format!("the signature could not be computed: {reason}"),
         }
     }
@@ -299,6 +309,9 @@ impl SignError {
             }
             SignError::BadPrepared { reason } => format!(
                 "không hoàn tất được chữ ký đã chuẩn bị ({reason}); hãy chuẩn bị lại văn bản"
+            ),
+            SignError::Timestamp { reason } => format!(
+                "không thêm được dấu thời gian ({reason}); hãy kiểm tra đơn vị cấp dấu thời gian rồi ký lại, hoặc ký không kèm dấu thời gian"
             ),
             SignError::Crypto { reason } => format!("không tính được chữ ký: {reason}"),
         }

@@ -258,6 +258,73 @@ fn record_info(pdf: &[u8], allow_invalid: bool) -> Result<RecordInfo, SignError>
 /// The same as [`prepare`], signing [`PreparedSignature::signed_attributes_der`] with the software
 /// key, then [`complete`] with [`SignatureValue::Raw`]: both paths give the same bytes.
 pub fn sign(pdf: &[u8], request: &SignRequest, key: &SigningKey) -> Result<Vec<u8>, SignError> {
+    sign_with(pdf, request, key, None)
+}
+
+/// [`sign`] with a signature timestamp (PAdES B-T): once the signature value is computed, `tsa`
+/// is asked for an RFC 3161 token over its SHA-256, which is added to the SignerInfo as the
+/// unsigned attribute id-aa-signatureTimeStampToken. The token's time is then the signature's
+/// proof of existence for a verifier (`signing.md`, "Verification", step 5).
+///
+/// The answer may be the token (a CMS ContentInfo) or a whole `TimeStampResp`; it must hold one
+/// SignedData over a TSTInfo whose message imprint is that SHA-256, else
+/// [`SignError::Timestamp`] and nothing is written. The TSA's own signature and certificate are
+/// checked by verification, not here. The default reserve (16 KiB) leaves room for a token with
+/// its TSA's chain.
+///
+/// ```
+/// use hocba_core::pdf::sign::{sign_timestamped, Role, SignError, SignRequest, SigningKey};
+/// # use hocba_core::pdf::{render, RenderSettings};
+/// # let xml = std::fs::read("../fixtures/records/valid/example.xml").unwrap();
+/// # let pdf = render(&hocba_core::read_record(&xml).unwrap(), &RenderSettings::default()).unwrap();
+/// # let key = SigningKey::from_pkcs8_pem(
+/// #     &std::fs::read_to_string("../fixtures/pki/ee/example-gvcn/key.pem").unwrap(),
+/// #     &std::fs::read("../fixtures/pki/ee/example-gvcn/chain.pem").unwrap(),
+/// # ).unwrap();
+/// # let time = hocba_core::model::Timestamp::from("2025-05-26T16:30:00+07:00").to_instant().unwrap();
+/// // A client of the school's time-stamping authority: POST an RFC 3161 TimeStampReq for the
+/// // SHA-256 `imprint` and return the response's bytes. This one is unreachable.
+/// let tsa = |imprint: &[u8; 32]| -> Result<Vec<u8>, String> {
+///     Err(format!("no network here (imprint {:02x}…)", imprint[0]))
+/// };
+/// let refused = sign_timestamped(&pdf, &SignRequest::new(Role::Gvcn, time), &key, &tsa);
+/// assert!(matches!(refused, Err(SignError::Timestamp { .. })));
+/// ```
+pub fn sign_timestamped(
+    pdf: &[u8],
+    request: &SignRequest,
+    key: &SigningKey,
+    tsa: &dyn TimestampClient,
+) -> Result<Vec<u8>, SignError> {
+    sign_with(pdf, request, key, Some(tsa))
+}
+
+/// A client of a time-stamping authority (RFC 3161), for [`sign_timestamped`] and
+/// [`complete_timestamped`]: given the SHA-256 message imprint of a signature value, it returns
+/// the authority's `TimeStampToken` or whole `TimeStampResp` (DER), or why it could not.
+///
+/// Any `Fn(&[u8; 32]) -> Result<Vec<u8>, String>` is one. hocba opens no network connection
+/// itself: the caller's client speaks HTTP to the authority (RFC 3161, 3.4).
+pub trait TimestampClient {
+    /// The authority's answer for `imprint` (SHA-256), or why there is none.
+    fn timestamp(&self, imprint: &[u8; 32]) -> Result<Vec<u8>, String>;
+}
+
+impl<F> TimestampClient for F
+where
+    F: Fn(&[u8; 32]) -> Result<Vec<u8>, String>,
+{
+    fn timestamp(&self, imprint: &[u8; 32]) -> Result<Vec<u8>, String> {
+        self(imprint)
+    }
+}
+
+fn sign_with(
+    pdf: &[u8],
+    request: &SignRequest,
+    key: &SigningKey,
+    tsa: Option<&dyn TimestampClient>,
+) -> Result<Vec<u8>, SignError> {
     let prepared = prepare_with(pdf, request, &key.chain)?;
     let signature = key
         .signer
@@ -266,7 +333,7 @@ pub fn sign(pdf: &[u8], request: &SignRequest, key: &SigningKey) -> Result<Vec<u
             reason: e.to_string(),
         })?
         .to_vec();
-    complete(prepared, SignatureValue::Raw(signature))
+    complete_with(prepared, SignatureValue::Raw(signature), tsa)
 }
 
 /// A document prepared for an external signer (USB token, HSM, remote signing service), between
@@ -485,6 +552,25 @@ fn check_prepared(p: &PreparedSignature) -> Result<[u8; 32], SignError> {
 /// [`SignError::BadCms`] / [`SignError::CmsMismatch`]) and written as given; its signature value
 /// is the caller's responsibility (a verifier checks it).
 pub fn complete(prepared: PreparedSignature, value: SignatureValue) -> Result<Vec<u8>, SignError> {
+    complete_with(prepared, value, None)
+}
+
+/// [`complete`] with a signature timestamp from `tsa` over the signature value (PAdES B-T), as
+/// [`sign_timestamped`] does. With [`SignatureValue::Cms`], the token is added to the given
+/// CMS's SignerInfo (which must not carry one yet); its signed part is unchanged.
+pub fn complete_timestamped(
+    prepared: PreparedSignature,
+    value: SignatureValue,
+    tsa: &dyn TimestampClient,
+) -> Result<Vec<u8>, SignError> {
+    complete_with(prepared, value, Some(tsa))
+}
+
+fn complete_with(
+    prepared: PreparedSignature,
+    value: SignatureValue,
+    tsa: Option<&dyn TimestampClient>,
+) -> Result<Vec<u8>, SignError> {
     let document_digest = check_prepared(&prepared)?;
     let der = match value {
         SignatureValue::Raw(signature) => {
@@ -511,9 +597,15 @@ pub fn complete(prepared: PreparedSignature, value: SignatureValue) -> Result<Ve
             verifier
                 .verify(&prepared.signed_attributes_der, &parsed)
                 .map_err(|_| SignError::SignatureMismatch)?;
-            cms::signed_data(attrs, signature, &chain)?
+            cms::signed_data(attrs, signature, &chain, tsa)?
         }
-        SignatureValue::Cms(cms) => cms::check_external(&cms, &document_digest)?,
+        SignatureValue::Cms(cms) => {
+            let checked = cms::check_external(&cms, &document_digest)?;
+            match tsa {
+                Some(tsa) => cms::add_timestamp(&checked, tsa)?,
+                None => checked,
+            }
+        }
     };
     let mut document = prepared.document;
     update::fill_contents(

@@ -24,7 +24,7 @@
 //! assert_eq!(report.signatures.len(), 3);
 //! ```
 
-mod cms;
+pub(crate) mod cms;
 mod diff;
 mod document;
 mod fields;
