@@ -962,11 +962,17 @@ fn sign_request(
 /// school year); ``allow_invalid`` signs even when the embedded record has errors. Signing is
 /// deterministic. The GIL is released while signing.
 ///
+/// ``timestamp``, when given, makes the signature PAdES B-T: a callable that receives the
+/// SHA-256 message imprint of the signature value (32 ``bytes``) and returns the RFC 3161
+/// ``TimeStampToken`` or whole ``TimeStampResp`` of the school's time-stamping authority
+/// (``bytes``, DER). It is called once, with the GIL held; an exception it raises becomes the
+/// ``__cause__`` of the ``SigningError``.
+///
 /// Raises ``SigningError`` when the document cannot be signed (out of order, already signed, a
-/// record with errors, an unusable key or certificate), ``ValueError`` for an unknown ``role``
-/// or a ``time`` that is not RFC 3339.
+/// record with errors, an unusable key or certificate, an unusable timestamp), ``ValueError``
+/// for an unknown ``role`` or a ``time`` that is not RFC 3339.
 #[pyfunction]
-#[pyo3(signature = (pdf, *, role, key_pem, chain_pem = None, time, reason = None, allow_invalid = false, password = None))]
+#[pyo3(signature = (pdf, *, role, key_pem, chain_pem = None, time, reason = None, allow_invalid = false, password = None, timestamp = None))]
 #[allow(clippy::too_many_arguments)]
 fn sign_pdf<'py>(
     py: Python<'py>,
@@ -978,6 +984,7 @@ fn sign_pdf<'py>(
     reason: Option<String>,
     allow_invalid: bool,
     password: Option<String>,
+    timestamp: Option<Py<PyAny>>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     use hocba_core::pdf::sign::SigningKey;
     let chain_pem = chain_pem.unwrap_or_default();
@@ -994,6 +1001,7 @@ fn sign_pdf<'py>(
     } else {
         None
     };
+    let tsa = timestamp.map(PyTimestampClient::new).transpose()?;
     let signed = py
         .detach(|| {
             let key = match key_text {
@@ -1004,9 +1012,12 @@ fn sign_pdf<'py>(
                     chain_pem,
                 )?,
             };
-            hocba_core::pdf::sign::sign(pdf, &request, &key)
+            match &tsa {
+                Some(tsa) => hocba_core::pdf::sign::sign_timestamped(pdf, &request, &key, tsa),
+                None => hocba_core::pdf::sign::sign(pdf, &request, &key),
+            }
         })
-        .map_err(|e| sign_err(py, &e))?;
+        .map_err(|e| PyTimestampClient::error(tsa.as_ref(), py, &e))?;
     Ok(PyBytes::new(py, &signed))
 }
 
@@ -1125,16 +1136,20 @@ fn prepare_signature(
 /// with the certificate's public key first) or ``cms`` (a whole detached CMS ``ContentInfo``
 /// whose message digest is the document's). The GIL is released.
 ///
+/// ``timestamp`` adds a signature timestamp (PAdES B-T) as in ``sign_pdf``; with ``cms``, the
+/// token is added to that CMS's SignerInfo.
+///
 /// Raises ``SigningError`` when the signature does not verify, the CMS does not fit the
-/// document, or the prepared signature was altered; ``ValueError`` unless exactly one of
-/// ``signature`` and ``cms`` is given.
+/// document, the prepared signature was altered, or the timestamp is unusable; ``ValueError``
+/// unless exactly one of ``signature`` and ``cms`` is given.
 #[pyfunction]
-#[pyo3(signature = (prepared, *, signature = None, cms = None))]
+#[pyo3(signature = (prepared, *, signature = None, cms = None, timestamp = None))]
 fn complete_signature<'py>(
     py: Python<'py>,
     prepared: PyRef<'_, PreparedSignature>,
     signature: Option<&[u8]>,
     cms: Option<&[u8]>,
+    timestamp: Option<Py<PyAny>>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     use hocba_core::pdf::sign::SignatureValue;
     let value = match (signature, cms) {
@@ -1147,10 +1162,77 @@ fn complete_signature<'py>(
         }
     };
     let prepared = prepared.inner.clone();
+    let tsa = timestamp.map(PyTimestampClient::new).transpose()?;
     let signed = py
-        .detach(|| hocba_core::pdf::sign::complete(prepared, value))
-        .map_err(|e| sign_err(py, &e))?;
+        .detach(|| match &tsa {
+            Some(tsa) => hocba_core::pdf::sign::complete_timestamped(prepared, value, tsa),
+            None => hocba_core::pdf::sign::complete(prepared, value),
+        })
+        .map_err(|e| PyTimestampClient::error(tsa.as_ref(), py, &e))?;
     Ok(PyBytes::new(py, &signed))
+}
+
+/// A Python callable as the time-stamping authority of a signature: called with the imprint
+/// (``bytes``) with the GIL taken back, its exception kept for the ``SigningError``'s cause.
+struct PyTimestampClient {
+    callable: Py<PyAny>,
+    raised: std::sync::Mutex<Option<PyErr>>,
+}
+
+impl PyTimestampClient {
+    fn new(callable: Py<PyAny>) -> PyResult<Self> {
+        let callable_ok = Python::attach(|py| callable.bind(py).is_callable());
+        if !callable_ok {
+            return Err(pyo3::exceptions::PyTypeError::new_err(
+                "timestamp must be a callable taking the imprint (bytes) and returning bytes",
+            ));
+        }
+        Ok(PyTimestampClient {
+            callable,
+            raised: std::sync::Mutex::new(None),
+        })
+    }
+
+    /// The `SigningError` of `err`, caused by what the callable raised, if it raised.
+    fn error(
+        tsa: Option<&PyTimestampClient>,
+        py: Python<'_>,
+        err: &hocba_core::pdf::sign::SignError,
+    ) -> PyErr {
+        let e = sign_err(py, err);
+        let raised = tsa.and_then(|t| t.raised.lock().ok().and_then(|mut r| r.take()));
+        if let Some(cause) = raised {
+            e.set_cause(py, Some(cause));
+        }
+        e
+    }
+}
+
+impl hocba_core::pdf::sign::TimestampClient for PyTimestampClient {
+    fn timestamp(&self, imprint: &[u8; 32]) -> Result<Vec<u8>, String> {
+        Python::attach(|py| {
+            let answer = self
+                .callable
+                .bind(py)
+                .call1((PyBytes::new(py, imprint),))
+                .and_then(|r| {
+                    r.cast::<PyBytes>()
+                        .map(|b| b.as_bytes().to_vec())
+                        .map_err(|_| {
+                            pyo3::exceptions::PyTypeError::new_err(
+                                "the timestamp callable must return bytes",
+                            )
+                        })
+                });
+            answer.map_err(|e| {
+                let message = format!("the timestamp callable raised {e}");
+                if let Ok(mut slot) = self.raised.lock() {
+                    *slot = Some(e);
+                }
+                message
+            })
+        })
+    }
 }
 
 /// The verification report of a signed document (``signing.md``): the overall ``indication``

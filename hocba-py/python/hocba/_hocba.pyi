@@ -3,6 +3,7 @@
 import os
 from typing import (
     Any,
+    Callable,
     ClassVar,
     Iterator,
     Literal,
@@ -482,6 +483,7 @@ def sign_pdf(
     reason: Optional[str] = None,
     allow_invalid: bool = False,
     password: Optional[str] = None,
+    timestamp: Optional[Callable[[bytes], bytes]] = None,
 ) -> bytes:
     """Adds one signature to a rendered document and returns the signed document: a PAdES B-B
     signature in the field of ``role`` (``"GVCN"`` first, then ``"HT"``, then ``"DAU"``),
@@ -494,8 +496,13 @@ def sign_pdf(
     is written as the signing time; ``reason`` replaces the default; ``allow_invalid`` signs even
     when the embedded record has errors. Signing is deterministic. The GIL is released.
 
+    ``timestamp`` makes the signature PAdES B-T: a callable given the SHA-256 imprint of the
+    signature value (32 bytes) that returns the time-stamping authority's RFC 3161
+    ``TimeStampToken`` or ``TimeStampResp`` (DER bytes); an exception it raises becomes the
+    ``__cause__`` of the ``SigningError``.
+
     Raises ``SigningError`` when the document cannot be signed, ``ValueError`` for an unknown
-    ``role`` or a ``time`` that is not RFC 3339.
+    ``role`` or a ``time`` that is not RFC 3339, ``TypeError`` when ``timestamp`` is not callable.
     """
 
 @final
@@ -562,10 +569,12 @@ def complete_signature(
     *,
     signature: Optional[bytes] = None,
     cms: Optional[bytes] = None,
+    timestamp: Optional[Callable[[bytes], bytes]] = None,
 ) -> bytes:
     """Step 2 of external signing: writes what the signer returned and returns the signed
     document. Give exactly one of ``signature`` (raw RSA PKCS#1 v1.5 over ``digest``, verified
-    first) or ``cms`` (a whole detached CMS). The GIL is released.
+    first) or ``cms`` (a whole detached CMS). The GIL is released. ``timestamp`` adds a
+    signature timestamp (PAdES B-T) as in ``sign_pdf``.
 
     Raises ``SigningError`` when the signature does not verify or does not fit the document,
     ``ValueError`` unless exactly one of ``signature`` and ``cms`` is given.
