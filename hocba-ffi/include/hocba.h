@@ -132,6 +132,12 @@ enum hocba_result
      */
     HOCBA_RESULT_SIGN_INVALID_OPTIONS = 405,
     /**
+     * The time-stamping callback of `hocba_sign_timestamped` or
+     * `hocba_sign_complete_timestamped` failed, or returned something that is not an RFC 3161
+     * token (or `TimeStampResp`) over the signature value's SHA-256. Nothing was written.
+     */
+    HOCBA_RESULT_TIMESTAMP_ERROR = 406,
+    /**
      * The input of `hocba_verify` is not a PDF (no `%PDF-` in its first 1,024 bytes) or is too
      * large. A bad signature is not an error: it is a report.
      */
@@ -247,6 +253,30 @@ typedef struct hocba_report hocba_report;
  * `hocba_signing_session_free`.
  */
 typedef struct hocba_signing_session hocba_signing_session;
+
+/**
+ * A time-stamping authority client supplied by the caller (PAdES B-T), for
+ * `hocba_sign_timestamped` and `hocba_sign_complete_timestamped`.
+ *
+ * hocba calls it once per signature, on the calling thread, with `context` as given,
+ * `imprint` pointing to the `imprint_len` (32) bytes of the SHA-256 of the signature value, and
+ * `answer` a buffer of `capacity` writable bytes (64 KiB). The callback asks the authority for
+ * an RFC 3161 timestamp of that imprint (SHA-256), writes the authority's DER answer (the
+ * `TimeStampResp`, or the `TimeStampToken` alone) into `answer`, stores its length in
+ * `*answer_len` and returns 0. When the answer is longer than `capacity` it stores the length
+ * needed in `*answer_len`, writes nothing and returns 0: hocba calls it once more with a buffer
+ * that large (at most 256 KiB). Any other return value is a failure
+ * (`HOCBA_RESULT_TIMESTAMP_ERROR`, the value in the error message).
+ *
+ * Ownership: `imprint` and `answer` belong to hocba and are valid only during the call; the
+ * callback must not keep them.
+ */
+typedef int32_t (*hocba_timestamp_callback)(void *context,
+                                            const uint8_t *imprint,
+                                            size_t imprint_len,
+                                            uint8_t *answer,
+                                            size_t capacity,
+                                            size_t *answer_len);
 
 #ifdef __cplusplus
 extern "C" {
@@ -592,6 +622,32 @@ hocba_result hocba_sign(const uint8_t *pdf,
                         struct hocba_error **error_out);
 
 /**
+ * `hocba_sign` with a signature timestamp (PAdES B-T) from the caller's time-stamping client
+ * `callback` (see `hocba_timestamp_callback`), called once with `context`. The verifier then
+ * takes the token's time as the signature's proof of existence.
+ *
+ * Returns what `hocba_sign` returns, plus `HOCBA_RESULT_TIMESTAMP_ERROR` when the callback
+ * fails or its answer is not an RFC 3161 token over this signature value (nothing written),
+ * and `HOCBA_RESULT_NULL_ARGUMENT` when `callback` is NULL. On success the caller owns `*out`
+ * (free it with `hocba_buffer_free`); on failure, `*error_out` as `hocba_sign`.
+ *
+ * Every input is borrowed for the duration of the call only.
+ *
+ * # Safety
+ * As `hocba_sign`; `callback` is NULL or a function honouring `hocba_timestamp_callback`'s
+ * contract with `context`.
+ */
+hocba_result hocba_sign_timestamped(const uint8_t *pdf,
+                                    size_t pdf_len,
+                                    const char *options_json,
+                                    const char *key_pem,
+                                    const char *chain_pem,
+                                    hocba_timestamp_callback callback,
+                                    void *context,
+                                    struct hocba_buffer **out,
+                                    struct hocba_error **error_out);
+
+/**
  * `hocba_sign` with the key and certificates of a PKCS#12 file (`.p12`, `.pfx`: OpenSSL 3's
  * AES profile, and the legacy 3DES, 2-key 3DES and RC2 profiles of older tools and Windows).
  * The signer's certificate is the one matching the key; the file's other certificates form the
@@ -683,6 +739,30 @@ hocba_result hocba_sign_complete(struct hocba_signing_session *session,
                                  size_t len,
                                  struct hocba_buffer **out,
                                  struct hocba_error **error_out);
+
+/**
+ * `hocba_sign_complete` with a signature timestamp (PAdES B-T) from the caller's
+ * time-stamping client `callback` (see `hocba_timestamp_callback`), called once with
+ * `context` after the signature value is checked. The same key, time and token give the same
+ * bytes as `hocba_sign_timestamped`.
+ *
+ * Returns what `hocba_sign_complete` returns, plus `HOCBA_RESULT_TIMESTAMP_ERROR` (the
+ * callback failed or its answer is unusable; nothing written) and
+ * `HOCBA_RESULT_NULL_ARGUMENT` when `callback` is NULL. On success the caller owns `*out`
+ * (`hocba_buffer_free`). The session is not consumed; the caller still frees it with
+ * `hocba_signing_session_free`.
+ *
+ * # Safety
+ * As `hocba_sign_complete`; `callback` is NULL or a function honouring
+ * `hocba_timestamp_callback`'s contract with `context`.
+ */
+hocba_result hocba_sign_complete_timestamped(struct hocba_signing_session *session,
+                                             const uint8_t *signature,
+                                             size_t len,
+                                             hocba_timestamp_callback callback,
+                                             void *context,
+                                             struct hocba_buffer **out,
+                                             struct hocba_error **error_out);
 
 /**
  * Frees a session made by `hocba_sign_prepare`; NULL is a no-op. Buffers made from it stay

@@ -58,8 +58,9 @@ pub use report::{
 };
 pub use result::{hocba_result, hocba_result_message, HocbaResultArg};
 pub use sign::{
-    hocba_sign, hocba_sign_complete, hocba_sign_pkcs12, hocba_sign_prepare, hocba_signing_session,
-    hocba_signing_session_digest, hocba_signing_session_free,
+    hocba_sign, hocba_sign_complete, hocba_sign_complete_timestamped, hocba_sign_pkcs12,
+    hocba_sign_prepare, hocba_sign_timestamped, hocba_signing_session,
+    hocba_signing_session_digest, hocba_signing_session_free, hocba_timestamp_callback,
 };
 pub use verify::hocba_verify;
 

@@ -66,6 +66,10 @@ pub enum hocba_result {
     /// The signing options are not a JSON object of the documented keys and types (`role` and
     /// `time` are required).
     SignInvalidOptions = 405,
+    /// The time-stamping callback of `hocba_sign_timestamped` or
+    /// `hocba_sign_complete_timestamped` failed, or returned something that is not an RFC 3161
+    /// token (or `TimeStampResp`) over the signature value's SHA-256. Nothing was written.
+    TimestampError = 406,
     /// The input of `hocba_verify` is not a PDF (no `%PDF-` in its first 1,024 bytes) or is too
     /// large. A bad signature is not an error: it is a report.
     VerifyInputError = 500,
@@ -103,6 +107,7 @@ impl hocba_result {
         hocba_result::KeyError,
         hocba_result::SignatureMismatch,
         hocba_result::SignInvalidOptions,
+        hocba_result::TimestampError,
         hocba_result::VerifyInputError,
         hocba_result::VerifyInvalidOptions,
         hocba_result::ClassInputError,
@@ -162,6 +167,9 @@ impl hocba_result {
             }
             hocba_result::SignInvalidOptions => {
                 c"the signing options are invalid / các tùy chọn ký không hợp lệ"
+            }
+            hocba_result::TimestampError => {
+                c"the timestamp could not be added / không thêm được dấu thời gian"
             }
             hocba_result::VerifyInputError => {
                 c"the input is not a PDF that can be verified / dữ liệu đầu vào không phải tệp PDF kiểm tra được"

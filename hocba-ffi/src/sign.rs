@@ -6,7 +6,7 @@ use std::ffi::{c_char, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use hocba_core::pdf::sign::{
-    PreparedSignature, Role, SignError, SignRequest, SignatureValue, SigningKey,
+    PreparedSignature, Role, SignError, SignRequest, SignatureValue, SigningKey, TimestampClient,
 };
 use serde_json::Value;
 
@@ -57,6 +57,7 @@ fn sign_error(e: &SignError) -> hocba_error {
         | SignError::CmsMismatch
         | SignError::BadPrepared { .. } => hocba_result::SignatureMismatch,
         SignError::UnknownRole { .. } => hocba_result::SignInvalidOptions,
+        SignError::Timestamp { .. } => hocba_result::TimestampError,
         _ => hocba_result::SignDocumentError,
     };
     hocba_error::with_messages(result, e.message(), e.message_vi())
@@ -227,6 +228,36 @@ pub unsafe extern "C" fn hocba_sign(
     out: *mut *mut hocba_buffer,
     error_out: *mut *mut hocba_error,
 ) -> hocba_result {
+    // SAFETY: per the caller's contract, forwarded.
+    unsafe {
+        sign_pem(
+            pdf,
+            pdf_len,
+            options_json,
+            key_pem,
+            chain_pem,
+            None,
+            out,
+            error_out,
+        )
+    }
+}
+
+/// `hocba_sign` and `hocba_sign_timestamped`.
+///
+/// # Safety
+/// As `hocba_sign`.
+#[allow(clippy::too_many_arguments)]
+unsafe fn sign_pem(
+    pdf: *const u8,
+    pdf_len: usize,
+    options_json: *const c_char,
+    key_pem: *const c_char,
+    chain_pem: *const c_char,
+    tsa: Option<&CallbackTsa>,
+    out: *mut *mut hocba_buffer,
+    error_out: *mut *mut hocba_error,
+) -> hocba_result {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         if out.is_null() || key_pem.is_null() || chain_pem.is_null() {
             return Err(hocba_error::from_result(hocba_result::NullArgument));
@@ -244,12 +275,148 @@ pub unsafe extern "C" fn hocba_sign(
         })?;
         let key = SigningKey::from_pkcs8_pem(key_pem, chain_pem.to_bytes())
             .map_err(|e| sign_error(&e))?;
-        hocba_core::pdf::sign::sign(input, &request, &key).map_err(|e| sign_error(&e))
+        match tsa {
+            Some(tsa) => hocba_core::pdf::sign::sign_timestamped(input, &request, &key, tsa),
+            None => hocba_core::pdf::sign::sign(input, &request, &key),
+        }
+        .map_err(|e| sign_error(&e))
     }))
     .unwrap_or_else(|_| Err(hocba_error::from_result(hocba_result::Panic)));
     // SAFETY: success implies `out` is not NULL (checked above) and writable per the caller's
     // contract; on failure only `error_out` is written.
     unsafe { deliver(outcome, out, error_out) }
+}
+
+/// A time-stamping authority client supplied by the caller (PAdES B-T), for
+/// `hocba_sign_timestamped` and `hocba_sign_complete_timestamped`.
+///
+/// hocba calls it once per signature, on the calling thread, with `context` as given,
+/// `imprint` pointing to the `imprint_len` (32) bytes of the SHA-256 of the signature value, and
+/// `answer` a buffer of `capacity` writable bytes (64 KiB). The callback asks the authority for
+/// an RFC 3161 timestamp of that imprint (SHA-256), writes the authority's DER answer (the
+/// `TimeStampResp`, or the `TimeStampToken` alone) into `answer`, stores its length in
+/// `*answer_len` and returns 0. When the answer is longer than `capacity` it stores the length
+/// needed in `*answer_len`, writes nothing and returns 0: hocba calls it once more with a buffer
+/// that large (at most 256 KiB). Any other return value is a failure
+/// (`HOCBA_RESULT_TIMESTAMP_ERROR`, the value in the error message).
+///
+/// Ownership: `imprint` and `answer` belong to hocba and are valid only during the call; the
+/// callback must not keep them.
+pub type hocba_timestamp_callback = Option<
+    unsafe extern "C" fn(
+        context: *mut std::ffi::c_void,
+        imprint: *const u8,
+        imprint_len: usize,
+        answer: *mut u8,
+        capacity: usize,
+        answer_len: *mut usize,
+    ) -> i32,
+>;
+
+/// The first buffer offered to a timestamp callback, and the largest one.
+const TSA_FIRST_CAPACITY: usize = 64 * 1024;
+const TSA_MAX_CAPACITY: usize = 256 * 1024;
+
+/// The caller's callback as a [`TimestampClient`].
+struct CallbackTsa {
+    callback: unsafe extern "C" fn(
+        *mut std::ffi::c_void,
+        *const u8,
+        usize,
+        *mut u8,
+        usize,
+        *mut usize,
+    ) -> i32,
+    context: *mut std::ffi::c_void,
+}
+
+impl TimestampClient for CallbackTsa {
+    fn timestamp(&self, imprint: &[u8; 32]) -> Result<Vec<u8>, String> {
+        let mut capacity = TSA_FIRST_CAPACITY;
+        for _ in 0..2 {
+            let mut answer = vec![0u8; capacity];
+            let mut len = 0usize;
+            // SAFETY: the callback's contract (hocba_timestamp_callback): the pointers are valid
+            // for the call; `answer` has `capacity` writable bytes.
+            let code = unsafe {
+                (self.callback)(
+                    self.context,
+                    imprint.as_ptr(),
+                    imprint.len(),
+                    answer.as_mut_ptr(),
+                    capacity,
+                    &mut len,
+                )
+            };
+            if code != 0 {
+                return Err(format!("the timestamp callback returned {code}"));
+            }
+            if len <= capacity {
+                answer.truncate(len);
+                return Ok(answer);
+            }
+            if len > TSA_MAX_CAPACITY || capacity == len {
+                break;
+            }
+            capacity = len;
+        }
+        Err(format!(
+            "the timestamp callback's answer does not fit in {TSA_MAX_CAPACITY} bytes"
+        ))
+    }
+}
+
+/// `hocba_sign` with a signature timestamp (PAdES B-T) from the caller's time-stamping client
+/// `callback` (see `hocba_timestamp_callback`), called once with `context`. The verifier then
+/// takes the token's time as the signature's proof of existence.
+///
+/// Returns what `hocba_sign` returns, plus `HOCBA_RESULT_TIMESTAMP_ERROR` when the callback
+/// fails or its answer is not an RFC 3161 token over this signature value (nothing written),
+/// and `HOCBA_RESULT_NULL_ARGUMENT` when `callback` is NULL. On success the caller owns `*out`
+/// (free it with `hocba_buffer_free`); on failure, `*error_out` as `hocba_sign`.
+///
+/// Every input is borrowed for the duration of the call only.
+///
+/// # Safety
+/// As `hocba_sign`; `callback` is NULL or a function honouring `hocba_timestamp_callback`'s
+/// contract with `context`.
+#[allow(clippy::too_many_arguments)]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hocba_sign_timestamped(
+    pdf: *const u8,
+    pdf_len: usize,
+    options_json: *const c_char,
+    key_pem: *const c_char,
+    chain_pem: *const c_char,
+    callback: hocba_timestamp_callback,
+    context: *mut std::ffi::c_void,
+    out: *mut *mut hocba_buffer,
+    error_out: *mut *mut hocba_error,
+) -> hocba_result {
+    let Some(callback) = callback else {
+        // SAFETY: `error_out` is NULL or writable per the caller's contract.
+        return unsafe {
+            deliver(
+                Err(hocba_error::from_result(hocba_result::NullArgument)),
+                out,
+                error_out,
+            )
+        };
+    };
+    let tsa = CallbackTsa { callback, context };
+    // SAFETY: per the caller's contract, forwarded.
+    unsafe {
+        sign_pem(
+            pdf,
+            pdf_len,
+            options_json,
+            key_pem,
+            chain_pem,
+            Some(&tsa),
+            out,
+            error_out,
+        )
+    }
 }
 
 /// `hocba_sign` with the key and certificates of a PKCS#12 file (`.p12`, `.pfx`: OpenSSL 3's
@@ -417,6 +584,22 @@ pub unsafe extern "C" fn hocba_sign_complete(
     out: *mut *mut hocba_buffer,
     error_out: *mut *mut hocba_error,
 ) -> hocba_result {
+    // SAFETY: per the caller's contract, forwarded.
+    unsafe { complete_raw(session, signature, len, None, out, error_out) }
+}
+
+/// `hocba_sign_complete` and `hocba_sign_complete_timestamped`.
+///
+/// # Safety
+/// As `hocba_sign_complete`.
+unsafe fn complete_raw(
+    session: *mut hocba_signing_session,
+    signature: *const u8,
+    len: usize,
+    tsa: Option<&CallbackTsa>,
+    out: *mut *mut hocba_buffer,
+    error_out: *mut *mut hocba_error,
+) -> hocba_result {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: the caller passes NULL or a live session.
         let Some(session) = (unsafe { guard::borrow(session.cast_const()) }) else {
@@ -427,16 +610,57 @@ pub unsafe extern "C" fn hocba_sign_complete(
         }
         // SAFETY: per the caller's contract.
         let signature = unsafe { bytes(signature, len) }?;
-        hocba_core::pdf::sign::complete(
-            session.prepared.clone(),
-            SignatureValue::Raw(signature.to_vec()),
-        )
+        let prepared = session.prepared.clone();
+        let value = SignatureValue::Raw(signature.to_vec());
+        match tsa {
+            Some(tsa) => hocba_core::pdf::sign::complete_timestamped(prepared, value, tsa),
+            None => hocba_core::pdf::sign::complete(prepared, value),
+        }
         .map_err(|e| sign_error(&e))
     }))
     .unwrap_or_else(|_| Err(hocba_error::from_result(hocba_result::Panic)));
     // SAFETY: success implies `out` is not NULL (checked above) and writable per the caller's
     // contract; on failure only `error_out` is written.
     unsafe { deliver(outcome, out, error_out) }
+}
+
+/// `hocba_sign_complete` with a signature timestamp (PAdES B-T) from the caller's
+/// time-stamping client `callback` (see `hocba_timestamp_callback`), called once with
+/// `context` after the signature value is checked. The same key, time and token give the same
+/// bytes as `hocba_sign_timestamped`.
+///
+/// Returns what `hocba_sign_complete` returns, plus `HOCBA_RESULT_TIMESTAMP_ERROR` (the
+/// callback failed or its answer is unusable; nothing written) and
+/// `HOCBA_RESULT_NULL_ARGUMENT` when `callback` is NULL. On success the caller owns `*out`
+/// (`hocba_buffer_free`). The session is not consumed; the caller still frees it with
+/// `hocba_signing_session_free`.
+///
+/// # Safety
+/// As `hocba_sign_complete`; `callback` is NULL or a function honouring
+/// `hocba_timestamp_callback`'s contract with `context`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hocba_sign_complete_timestamped(
+    session: *mut hocba_signing_session,
+    signature: *const u8,
+    len: usize,
+    callback: hocba_timestamp_callback,
+    context: *mut std::ffi::c_void,
+    out: *mut *mut hocba_buffer,
+    error_out: *mut *mut hocba_error,
+) -> hocba_result {
+    let Some(callback) = callback else {
+        // SAFETY: `error_out` is NULL or writable per the caller's contract.
+        return unsafe {
+            deliver(
+                Err(hocba_error::from_result(hocba_result::NullArgument)),
+                out,
+                error_out,
+            )
+        };
+    };
+    let tsa = CallbackTsa { callback, context };
+    // SAFETY: per the caller's contract, forwarded.
+    unsafe { complete_raw(session, signature, len, Some(&tsa), out, error_out) }
 }
 
 /// Frees a session made by `hocba_sign_prepare`; NULL is a no-op. Buffers made from it stay

@@ -392,6 +392,62 @@ fn p12_arg() -> PathBuf {
     crate_dir().join("../fixtures/pki/ee/example-gvcn/identity.p12")
 }
 
+/// The arguments of `test_timestamp.c`: the example record, the GVCN key and chain, the test
+/// TSA's certificate and key, an empty work directory, the trust anchors and the CRLs. `None`
+/// when `openssl` (the time-stamping authority of the test) is missing, outside CI.
+fn timestamp_args(run: &str) -> Option<Vec<PathBuf>> {
+    let found = Command::new("openssl")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "openssl is required when CI is set (apt-get install openssl)"
+        );
+        eprintln!("note: openssl is not installed; skipping test_timestamp");
+        return None;
+    }
+    let pki = crate_dir().join("../fixtures/pki");
+    let work = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("timestamp-{run}"));
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).expect("create the work directory");
+    Some(vec![
+        example_record().0,
+        pki.join("ee/example-gvcn/key.pem"),
+        pki.join("ee/example-gvcn/chain.pem"),
+        pki.join("ee/tsa/cert.pem"),
+        pki.join("ee/tsa/key.pem"),
+        work,
+        pki.join("trust/bundle.pem"),
+        pki.join("ca/all-crls.pem"),
+    ])
+}
+
+#[test]
+fn test_timestamp_with_sanitizers() {
+    let Some(args) = timestamp_args("sanitized") else {
+        return;
+    };
+    let exe = compile(&c_source("test_timestamp.c"), Build::Sanitized);
+    let mut command = sanitized(&exe);
+    command.args(args);
+    let output = assert_success(command);
+    assert!(String::from_utf8_lossy(&output.stdout).contains("test_timestamp: all checks passed"));
+}
+
+#[test]
+fn test_timestamp_under_valgrind() {
+    let Some(args) = timestamp_args("valgrind") else {
+        return;
+    };
+    let exe = compile(&c_source("test_timestamp.c"), Build::Plain);
+    if let Some(mut command) = valgrind() {
+        command.arg(&exe).args(args);
+        assert_success(command);
+    }
+}
+
 /// The arguments of `test_verify.c`: those of `test_sign.c`, the trust anchors and the CRLs.
 fn verify_args() -> Vec<PathBuf> {
     let pki = crate_dir().join("../fixtures/pki");

@@ -57,6 +57,48 @@ static void read_file(const char *path, unsigned char **data, size_t *len) {
     *len = n;
 }
 
+/* Reads a whole file as a NUL-terminated string; the caller frees it. Exits on failure. */
+static inline char *read_text(const char *path) {
+    unsigned char *data;
+    size_t len;
+    read_file(path, &data, &len);
+    char *text = realloc(data, len + 1);
+    if (text == NULL) {
+        free(data);
+        fprintf(stderr, "out of memory\n");
+        exit(2);
+    }
+    text[len] = '\0';
+    return text;
+}
+
+/* `s` as a JSON string literal (quotes included); the caller frees it. Exits on failure. */
+static inline char *json_string(const char *s) {
+    size_t n = strlen(s);
+    char *out = malloc(n * 2 + 3);
+    if (out == NULL) {
+        exit(2);
+    }
+    size_t j = 0;
+    out[j++] = '"';
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n') {
+            out[j++] = '\\';
+            out[j++] = 'n';
+        } else if (s[i] == '\r') {
+            continue;
+        } else if (s[i] == '"' || s[i] == '\\') {
+            out[j++] = '\\';
+            out[j++] = s[i];
+        } else {
+            out[j++] = s[i];
+        }
+    }
+    out[j++] = '"';
+    out[j] = '\0';
+    return out;
+}
+
 static int check_summary(const char *program) {
     if (check_failures != 0) {
         fprintf(stderr, "%s: %d check(s) failed\n", program, check_failures);

@@ -22,21 +22,6 @@
 #define GVCN "{\"role\":\"GVCN\",\"time\":\"2025-05-26T16:30:00+07:00\"}"
 #define HT "{\"role\":\"HT\",\"time\":\"2025-05-27T08:00:00+07:00\"}"
 
-/* Reads a whole file as a NUL-terminated string; the caller frees it. */
-static char *read_text(const char *path) {
-    unsigned char *data;
-    size_t len;
-    read_file(path, &data, &len);
-    char *text = realloc(data, len + 1);
-    if (text == NULL) {
-        free(data);
-        fprintf(stderr, "out of memory\n");
-        exit(2);
-    }
-    text[len] = '\0';
-    return text;
-}
-
 /* Signs, expecting `expected`; returns the signed PDF (caller frees) or NULL. */
 static hocba_buffer *sign(const hocba_buffer *pdf, const char *options, const char *key,
                           const char *chain, hocba_result expected) {

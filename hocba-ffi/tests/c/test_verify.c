@@ -17,19 +17,6 @@
 
 #define SENTINEL(type) ((type *)(uintptr_t)0x5a5a5a5a)
 
-static char *read_text(const char *path) {
-    unsigned char *data;
-    size_t len;
-    read_file(path, &data, &len);
-    char *text = realloc(data, len + 1);
-    if (text == NULL) {
-        free(data);
-        exit(2);
-    }
-    text[len] = '\0';
-    return text;
-}
-
 /* Whether `needle` occurs in the `len` bytes at `data`. */
 static int contains(const uint8_t *data, size_t len, const char *needle) {
     size_t n = strlen(needle);
@@ -39,33 +26,6 @@ static int contains(const uint8_t *data, size_t len, const char *needle) {
         }
     }
     return 0;
-}
-
-/* `s` as a JSON string literal (quotes included); the caller frees it. */
-static char *json_string(const char *s) {
-    size_t n = strlen(s);
-    char *out = malloc(n * 2 + 3);
-    if (out == NULL) {
-        exit(2);
-    }
-    size_t j = 0;
-    out[j++] = '"';
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\n') {
-            out[j++] = '\\';
-            out[j++] = 'n';
-        } else if (s[i] == '\r') {
-            continue;
-        } else if (s[i] == '"' || s[i] == '\\') {
-            out[j++] = '\\';
-            out[j++] = s[i];
-        } else {
-            out[j++] = s[i];
-        }
-    }
-    out[j++] = '"';
-    out[j] = '\0';
-    return out;
 }
 
 /* Verifies with `options`, expecting `expected`; returns the report JSON (NUL-terminated, the
