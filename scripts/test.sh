@@ -18,6 +18,7 @@ command -v qpdf >/dev/null || need+=(qpdf)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 command -v certutil >/dev/null || need+=(libnss3-tools)
 command -v valgrind >/dev/null || need+=(valgrind)
+command -v openssl >/dev/null || need+=(openssl)  # the test TSA of hocba-ffi/tests/c/test_timestamp.c
 command -v cc >/dev/null || need+=(gcc)
 command -v c++ >/dev/null || need+=(g++)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
