@@ -16,6 +16,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
+use std::sync::{Arc, Mutex};
 
 use lopdf::{dictionary, Dictionary, Object, ObjectId, Stream, StringFormat};
 use sha2::{Digest, Sha256};
@@ -207,10 +208,45 @@ fn deflate(data: &[u8]) -> Result<Vec<u8>, std::io::Error> {
     e.finish()
 }
 
-fn flate_stream(mut dict: Dictionary, data: &[u8]) -> Result<Stream, std::io::Error> {
-    dict.set("Filter", "FlateDecode");
-    let compressed = deflate(data)?;
-    Ok(Stream::new(dict, compressed).with_compression(false))
+/// A font subset, compressed, and its uncompressed length (`/Length1`).
+struct FontFile {
+    deflated: Arc<[u8]>,
+    raw_len: usize,
+}
+
+/// Subsets at most this many glyph sets are kept (a school signs class after class with the
+/// same few signers).
+const CACHE_ENTRIES: usize = 32;
+
+type Cache = Mutex<Vec<(Vec<u16>, Arc<[u8]>, usize)>>;
+
+static SUBSETS: Cache = Mutex::new(Vec::new());
+
+/// The compressed subset of `gids`: from the cache when the same glyphs were subset before,
+/// else made (subsetting and compressing cost more than the rest of the appearance). The
+/// result depends only on the glyph set, so caching never changes the bytes.
+fn subset_font(font: &[u8], gids: &[u16], remapper: &subsetter::GlyphRemapper) -> Option<FontFile> {
+    if let Ok(mut cache) = SUBSETS.lock() {
+        if let Some(i) = cache.iter().position(|(k, _, _)| k == gids) {
+            let entry = cache.remove(i);
+            let file = FontFile {
+                deflated: Arc::clone(&entry.1),
+                raw_len: entry.2,
+            };
+            cache.insert(0, entry);
+            return Some(file);
+        }
+    }
+    let subset = subsetter::subset(font, 0, remapper).ok()?;
+    let deflated: Arc<[u8]> = deflate(&subset).ok()?.into();
+    if let Ok(mut cache) = SUBSETS.lock() {
+        cache.insert(0, (gids.to_vec(), Arc::clone(&deflated), subset.len()));
+        cache.truncate(CACHE_ENTRIES);
+    }
+    Some(FontFile {
+        deflated,
+        raw_len: subset.len(),
+    })
 }
 
 /// The ToUnicode CMap of the subset (ISO 32000-1, 9.10.3): new glyph id → the character.
@@ -277,16 +313,28 @@ pub(crate) fn build(
     let units = f32::from(face.units_per_em().max(16));
     let lay = layout(&face, paragraphs, w, h);
 
-    // The subset: old glyph id → new one, in order of first use.
-    let mut remapper = subsetter::GlyphRemapper::new();
+    // The subset: the glyphs drawn plus the digits (so that the signing time does not change
+    // the subset, which is then shared by every signature of the same signer), numbered in
+    // increasing order of their ids in the whole font.
+    let digits = shape(&face, "0123456789");
+    let mut gids: Vec<u16> = lay
+        .lines
+        .iter()
+        .flatten()
+        .chain(digits.iter())
+        .map(|g| g.gid)
+        .collect();
+    gids.sort_unstable();
+    gids.dedup();
+    let remapper = subsetter::GlyphRemapper::new_from_glyphs_sorted(&gids);
     let mut chars: BTreeMap<u16, char> = BTreeMap::new();
     let mut advances: BTreeMap<u16, u16> = BTreeMap::new();
-    for g in lay.lines.iter().flatten() {
-        let new = remapper.remap(g.gid);
+    for g in lay.lines.iter().flatten().chain(digits.iter()) {
+        let new = remapper.get(g.gid)?;
         chars.entry(new).or_insert(g.ch);
         advances.entry(new).or_insert(g.advance);
     }
-    let subset = subsetter::subset(font_data, 0, &remapper).ok()?;
+    let font_file = subset_font(font_data, &gids, &remapper)?;
 
     // The content: each line centred, the block centred vertically.
     let line_h = lay.size * LEADING;
@@ -312,7 +360,6 @@ pub(crate) fn build(
     }
     content.push_str("ET\nQ\n");
 
-    let gids: Vec<u16> = lay.lines.iter().flatten().map(|g| g.gid).collect();
     let base_font = format!("{}+LiberationSerif", subset_tag(&gids));
     let scale = |v: i16| (f32::from(v) / units * 1000.0).round() as i64;
     let bbox = face.global_bounding_box();
@@ -382,9 +429,13 @@ pub(crate) fn build(
         "StemV" => 80,
         "FontFile2" => file_id,
     };
-    let subset_len = i64::try_from(subset.len()).ok()?;
-    let file = flate_stream(dictionary! { "Length1" => subset_len }, &subset).ok()?;
-    let cmap = flate_stream(Dictionary::new(), &to_unicode(&chars)).ok()?;
+    let subset_len = i64::try_from(font_file.raw_len).ok()?;
+    let file = Stream::new(
+        dictionary! { "Length1" => subset_len, "Filter" => "FlateDecode" },
+        font_file.deflated.to_vec(),
+    )
+    .with_compression(false);
+    let cmap = Stream::new(Dictionary::new(), to_unicode(&chars)).with_compression(false);
 
     Some(AppearanceObjects {
         objects: vec![
@@ -500,6 +551,43 @@ mod tests {
         assert_eq!(a.objects.len(), 6);
         assert!(build(&p, 0.0, 70.0, 40).is_none());
         assert!(build(&p, f32::NAN, 70.0, 40).is_none());
+    }
+
+    /// The font subset depends on the signer, not on the time: two signatures of the same
+    /// person at different times share the same (cached) font file.
+    #[test]
+    fn the_font_subset_does_not_depend_on_the_time() {
+        let other_time = crate::model::Timestamp::from("2026-01-09T07:05:59+07:00")
+            .to_instant()
+            .unwrap_or_else(|| panic!("time"));
+        let a = build(
+            &paragraphs(Role::Gvcn, Some("Phạm Thu Trang"), &time()),
+            170.0,
+            70.0,
+            9,
+        )
+        .unwrap_or_else(|| panic!("appearance"));
+        let b = build(
+            &paragraphs(Role::Gvcn, Some("Phạm Thu Trang"), &other_time),
+            170.0,
+            70.0,
+            9,
+        )
+        .unwrap_or_else(|| panic!("appearance"));
+        let content = |o: &AppearanceObjects, i: usize| match &o.objects[i].1 {
+            Object::Stream(s) => s.content.clone(),
+            _ => panic!("object {i} is not a stream"),
+        };
+        assert_ne!(content(&a, 0), content(&b, 0), "the text differs");
+        assert_eq!(content(&a, 4), content(&b, 4), "the font file");
+        let c = build(
+            &paragraphs(Role::Gvcn, Some("Đỗ Văn Ư"), &time()),
+            170.0,
+            70.0,
+            9,
+        )
+        .unwrap_or_else(|| panic!("appearance"));
+        assert_ne!(content(&a, 4), content(&c, 4), "another signer");
     }
 
     #[test]

@@ -15,7 +15,9 @@ pub(crate) const RSA_ENCRYPTION: der::asn1::ObjectIdentifier =
 /// The chain starts with the signer's certificate, followed by its intermediates (the root may be
 /// included); every certificate is placed in the CMS so a verifier can build the path.
 pub struct SigningKey {
-    pub(crate) signer: rsa::pkcs1v15::SigningKey<sha2::Sha256>,
+    signer: rsa::pkcs1v15::SigningKey<sha2::Sha256>,
+    /// The same key split for the faster CRT signer, when its size allows.
+    crt: Option<super::rsa_crt::CrtKey>,
     pub(crate) chain: CertChain,
 }
 
@@ -274,9 +276,24 @@ impl SigningKey {
             return Err(SignError::KeyMismatch);
         }
         Ok(SigningKey {
+            crt: super::rsa_crt::CrtKey::new(&key),
             signer: rsa::pkcs1v15::SigningKey::new(key),
             chain,
         })
+    }
+
+    /// RSASSA-PKCS1-v1_5 with SHA-256 over `message` (the DER signed attributes).
+    pub(crate) fn sign_sha256(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
+        use rsa::signature::{SignatureEncoding, Signer};
+        if let Some(signature) = self.crt.as_ref().and_then(|k| k.sign_sha256(message)) {
+            return Ok(signature);
+        }
+        self.signer
+            .try_sign(message)
+            .map(|s| s.to_vec())
+            .map_err(|e| SignError::Crypto {
+                reason: e.to_string(),
+            })
     }
 
     /// The signer certificate's subject common name (CN), when it has one.

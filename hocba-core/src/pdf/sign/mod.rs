@@ -46,6 +46,7 @@ mod cms;
 mod error;
 mod key;
 mod pkcs12;
+mod rsa_crt;
 mod update;
 
 pub use error::SignError;
@@ -53,7 +54,7 @@ pub use key::SigningKey;
 pub(crate) use update::decode_text as decode_pdf_text;
 
 use der::Encode;
-use rsa::signature::{SignatureEncoding, Signer, Verifier};
+use rsa::signature::Verifier;
 use sha2::{Digest, Sha256};
 
 use crate::model::Instant;
@@ -326,14 +327,8 @@ fn sign_with(
     tsa: Option<&dyn TimestampClient>,
 ) -> Result<Vec<u8>, SignError> {
     let prepared = prepare_with(pdf, request, &key.chain)?;
-    let signature = key
-        .signer
-        .try_sign(&prepared.signed_attributes_der)
-        .map_err(|e| SignError::Crypto {
-            reason: e.to_string(),
-        })?
-        .to_vec();
-    complete_with(prepared, SignatureValue::Raw(signature), tsa)
+    let signature = key.sign_sha256(&prepared.signed_attributes_der)?;
+    complete_with(prepared, SignatureValue::Raw(signature), tsa, true)
 }
 
 /// A document prepared for an external signer (USB token, HSM, remote signing service), between
@@ -500,8 +495,9 @@ fn covered_digest(a: &[u8], b: &[u8]) -> [u8; 32] {
 }
 
 /// Checks that the prepared document still has its empty `/Contents` placeholder where said,
-/// preceded by the matching `/ByteRange`; returns the digest of the covered bytes.
-fn check_prepared(p: &PreparedSignature) -> Result<[u8; 32], SignError> {
+/// preceded by the matching `/ByteRange`; returns the digest of the covered bytes (computed
+/// again unless `fresh`: made by this process a moment ago).
+fn check_prepared(p: &PreparedSignature, fresh: bool) -> Result<[u8; 32], SignError> {
     let bad = |reason: &str| SignError::BadPrepared {
         reason: reason.to_owned(),
     };
@@ -535,6 +531,9 @@ fn check_prepared(p: &PreparedSignature) -> Result<[u8; 32], SignError> {
     if Sha256::digest(&p.signed_attributes_der).as_slice() != p.digest {
         return Err(bad("the digest is not the hash of the signed attributes"));
     }
+    if fresh {
+        return Ok(p.document_digest);
+    }
     let digest = covered_digest(&doc[..start], &doc[end..]);
     if digest != p.document_digest {
         return Err(bad("the document changed since it was prepared"));
@@ -552,7 +551,7 @@ fn check_prepared(p: &PreparedSignature) -> Result<[u8; 32], SignError> {
 /// [`SignError::BadCms`] / [`SignError::CmsMismatch`]) and written as given; its signature value
 /// is the caller's responsibility (a verifier checks it).
 pub fn complete(prepared: PreparedSignature, value: SignatureValue) -> Result<Vec<u8>, SignError> {
-    complete_with(prepared, value, None)
+    complete_with(prepared, value, None, false)
 }
 
 /// [`complete`] with a signature timestamp from `tsa` over the signature value (PAdES B-T), as
@@ -563,15 +562,18 @@ pub fn complete_timestamped(
     value: SignatureValue,
     tsa: &dyn TimestampClient,
 ) -> Result<Vec<u8>, SignError> {
-    complete_with(prepared, value, Some(tsa))
+    complete_with(prepared, value, Some(tsa), false)
 }
 
+/// `fresh`: `prepared` was made by this call's own [`prepare_with`], so the hash of its
+/// covered bytes is known and not computed again.
 fn complete_with(
     prepared: PreparedSignature,
     value: SignatureValue,
     tsa: Option<&dyn TimestampClient>,
+    fresh: bool,
 ) -> Result<Vec<u8>, SignError> {
-    let document_digest = check_prepared(&prepared)?;
+    let document_digest = check_prepared(&prepared, fresh)?;
     let der = match value {
         SignatureValue::Raw(signature) => {
             let bad = |reason: &str| SignError::BadPrepared {
