@@ -133,22 +133,28 @@ fn extract_inner(pdf: &[u8]) -> Result<Vec<u8>, ExtractError> {
         ..LoadOptions::default()
     };
     let doc = Document::load_mem_with_options(pdf, options).map_err(unreadable)?;
+    xml_of(&doc)
+}
+
+/// The embedded record of a document already loaded (with streams decoded to at most
+/// [`MAX_XML_BYTES`]), as [`extract_xml`] finds it.
+pub(crate) fn xml_of(doc: &Document) -> Result<Vec<u8>, ExtractError> {
     let catalog = doc.catalog().map_err(unreadable)?;
 
-    let spec = embedded_files_spec(&doc, catalog).or_else(|| af_spec(&doc, catalog));
+    let spec = embedded_files_spec(doc, catalog).or_else(|| af_spec(doc, catalog));
     let Some(spec) = spec else {
         return Err(ExtractError::NoEmbeddedRecord);
     };
     let ef = spec
         .get(b"EF")
         .ok()
-        .and_then(|o| resolve_dict(&doc, o))
+        .and_then(|o| resolve_dict(doc, o))
         .ok_or(ExtractError::NoEmbeddedRecord)?;
     let stream_obj = ef
         .get(b"UF")
         .or_else(|_| ef.get(b"F"))
         .map_err(|_| ExtractError::NoEmbeddedRecord)?;
-    let stream = resolve(&doc, stream_obj)
+    let stream = resolve(doc, stream_obj)
         .and_then(|o| o.as_stream().ok())
         .ok_or(ExtractError::NoEmbeddedRecord)?;
     let bytes = stream

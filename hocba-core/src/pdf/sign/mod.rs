@@ -218,11 +218,11 @@ struct RecordInfo {
     place: Option<String>,
 }
 
-fn record_info(pdf: &[u8], allow_invalid: bool) -> Result<RecordInfo, SignError> {
+fn record_info(doc: &lopdf::Document, allow_invalid: bool) -> Result<RecordInfo, SignError> {
     let no_record = |e: &dyn std::fmt::Display| SignError::NoRecord {
         reason: e.to_string(),
     };
-    let xml = super::extract_xml(pdf).map_err(|e| no_record(&e))?;
+    let xml = super::extract::xml_of(doc).map_err(|e| no_record(&e))?;
     let record = crate::read_record(&xml).map_err(|e| no_record(&e))?;
     if !allow_invalid {
         let report = crate::rules::validate(&record);
@@ -436,7 +436,15 @@ fn prepare_with(
     let loaded = std::panic::catch_unwind(|| update::load(pdf))
         .unwrap_or_else(|_| Err(update::unreadable("the PDF parser failed")))?;
     let field = check_fields(&loaded.fields, request.role)?;
-    let info = record_info(pdf, request.allow_invalid)?;
+    // Decoding the embedded file is the parser's work too.
+    let info = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        record_info(&loaded.doc, request.allow_invalid)
+    }))
+    .unwrap_or_else(|_| {
+        Err(SignError::NoRecord {
+            reason: "the PDF parser failed".to_owned(),
+        })
+    })?;
 
     let name = request.name.clone().or_else(|| chain.common_name());
     let reason = request.reason.clone().unwrap_or_else(|| {

@@ -102,7 +102,13 @@ fn resolve<'a>(doc: &'a Document, mut o: &'a Object) -> Option<&'a Object> {
 
 /// Loads the document and lists the terminal fields of `/AcroForm /Fields` (through `/Kids`).
 pub(crate) fn load(pdf: &[u8]) -> Result<Loaded, SignError> {
-    let doc = Document::load_mem(pdf).map_err(unreadable)?;
+    // Streams decoded to at most the size of an embedded record: enough for object streams and
+    // for `hocba.xml`, which signing reads from this same load.
+    let options = lopdf::LoadOptions {
+        max_decompressed_size: Some(crate::pdf::extract::MAX_XML_BYTES),
+        ..lopdf::LoadOptions::default()
+    };
+    let doc = Document::load_mem_with_options(pdf, options).map_err(unreadable)?;
     if doc.xref_recovery.is_some() {
         return Err(unreadable("its cross-reference table is damaged"));
     }
