@@ -1383,8 +1383,290 @@ fn byte_items(obj: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Vec<Vec<u8
     Ok(out)
 }
 
+/// The values of ``revocation=``, ``seal=`` and ``profile=``: both directions (parsing the
+/// arguments, and giving them back for pickling and the repr) read these tables.
+const REVOCATION: [(&str, hocba_core::pdf::verify::RevocationPolicy); 3] = {
+    use hocba_core::pdf::verify::RevocationPolicy as R;
+    [
+        ("require", R::Require),
+        ("prefer", R::Prefer),
+        ("off", R::Off),
+    ]
+};
+const SEAL: [(&str, hocba_core::pdf::verify::SealPolicy); 3] = {
+    use hocba_core::pdf::verify::SealPolicy as S;
+    [
+        ("auto", S::Auto),
+        ("required", S::Required),
+        ("optional", S::Optional),
+    ]
+};
+const PROFILE: [(&str, hocba_core::pdf::verify::ProfilePolicy); 3] = {
+    use hocba_core::pdf::verify::ProfilePolicy as P;
+    [
+        ("auto", P::Auto),
+        ("hocba", P::Hocba),
+        ("generic", P::Generic),
+    ]
+};
+
+/// The policy named `given` in `table` (a `ValueError` naming the argument otherwise).
+fn policy<T: Copy>(table: &[(&'static str, T)], arg: &str, given: &str) -> PyResult<T> {
+    table
+        .iter()
+        .find(|(name, _)| *name == given)
+        .map(|(_, value)| *value)
+        .ok_or_else(|| {
+            let names: Vec<String> = table.iter().map(|(n, _)| format!("\"{n}\"")).collect();
+            let (last, first) = names.split_last().map_or(("", &[][..]), |(l, f)| (l, f));
+            PyValueError::new_err(format!(
+                "{arg}={given:?}: give {} or {last}",
+                first.join(", ")
+            ))
+        })
+}
+
+/// The name of `value` in `table` (the argument that gives it).
+fn policy_name<T: PartialEq>(table: &[(&'static str, T)], value: &T) -> &'static str {
+    table
+        .iter()
+        .find(|(_, v)| v == value)
+        .map_or("", |(name, _)| name)
+}
+
+/// Certificates (PEM, PEM bundles or DER) read into `out`; an unreadable item is a
+/// `VerificationError` naming the argument and the item's index.
+fn load_certs(
+    items: &[Vec<u8>],
+    what: &str,
+    out: &mut Vec<hocba_core::pki::Certificate>,
+) -> PyResult<()> {
+    for (i, item) in items.iter().enumerate() {
+        match hocba_core::pki::load_certificates(item) {
+            Ok(c) => out.extend(c),
+            Err(e) => {
+                return Err(verification_error(
+                    format!("{what}[{i}]: {}", e.message()),
+                    format!("{what}[{i}]: {}", e.message_vi()),
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// ``at=`` of a verification: ``None`` or ``"now"`` (the clock at each call), ``"claimed"``, an
+/// RFC 3339 string or a timezone-aware ``datetime``.
+fn parse_at(at: Option<&Bound<'_, PyAny>>) -> PyResult<hocba_core::pdf::verify::At> {
+    use hocba_core::pdf::verify::{parse_rfc3339, At};
+    let Some(a) = at.filter(|a| !a.is_none()) else {
+        return Ok(At::Now);
+    };
+    if let Ok(s) = a.extract::<String>() {
+        return Ok(match s.as_str() {
+            "claimed" => At::Claimed,
+            "now" => At::Now,
+            t => At::Time(parse_rfc3339(t).ok_or_else(|| {
+                PyValueError::new_err(format!(
+                    "at={t:?}: give None, a timezone-aware datetime, \"claimed\" or an RFC 3339 time"
+                ))
+            })?),
+        });
+    }
+    if a.hasattr("timestamp")? && a.hasattr("tzinfo")? {
+        if a.getattr("tzinfo")?.is_none() {
+            return Err(PyValueError::new_err(
+                "at: a naive datetime is ambiguous; give a timezone-aware datetime",
+            ));
+        }
+        let t: f64 = a.call_method0("timestamp")?.extract()?;
+        return Ok(At::Time(t.floor() as i64));
+    }
+    Err(PyTypeError::new_err(
+        "at: give None, a timezone-aware datetime, \"claimed\" or an RFC 3339 string",
+    ))
+}
+
+/// The current time, Unix seconds (the validation time of ``at=None``).
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// Verifies signed records (or any signed PDFs) with the same trust anchors, intermediates, CRLs
+/// and policies; see ``_hocba.pyi`` for the arguments.
+///
+/// The certificates and CRLs are read once, when the verifier is made, and one signature cache
+/// is shared by all its verifications (the CA certificates and CRLs common to the files are
+/// verified once; sharing never changes a verdict). Immutable: one verifier may be used from
+/// several threads at once. Picklable (rebuilt from the arguments it was given).
+#[pyclass(frozen, module = "hocba")]
+#[derive(Debug)]
+pub struct Verifier {
+    /// The parsed arguments and the shared cache; `validation_time` is set at each call.
+    options: hocba_core::pdf::verify::VerifyOptions,
+    /// The arguments as given (each item's bytes), to rebuild the verifier when unpickling.
+    trust: Vec<Vec<u8>>,
+    intermediates: Vec<Vec<u8>>,
+    crls: Vec<Vec<u8>>,
+}
+
+impl Verifier {
+    /// Reads the arguments of ``Verifier(...)`` and ``verify_pdf``.
+    fn build(
+        trust: &Bound<'_, PyAny>,
+        intermediates: Option<&Bound<'_, PyAny>>,
+        crls: Option<&Bound<'_, PyAny>>,
+        at: Option<&Bound<'_, PyAny>>,
+        revocation: &str,
+        seal: &str,
+        profile: &str,
+    ) -> PyResult<Self> {
+        use hocba_core::pdf::verify::VerifyOptions;
+        let mut options = VerifyOptions::new(0);
+        let trust = byte_items(Some(trust), "trust")?;
+        load_certs(&trust, "trust", &mut options.trust)?;
+        let intermediates = byte_items(intermediates, "intermediates")?;
+        load_certs(&intermediates, "intermediates", &mut options.intermediates)?;
+        let crls = byte_items(crls, "crls")?;
+        for (i, item) in crls.iter().enumerate() {
+            match hocba_core::pki::load_crls(item) {
+                Ok(c) => options.crls.extend(c),
+                Err(e) => {
+                    return Err(verification_error(
+                        format!("crls[{i}]: {}", e.message()),
+                        format!("crls[{i}]: {}", e.message_vi()),
+                    ))
+                }
+            }
+        }
+        options.at = parse_at(at)?;
+        options.revocation = policy(&REVOCATION, "revocation", revocation)?;
+        options.seal = policy(&SEAL, "seal", seal)?;
+        options.profile = policy(&PROFILE, "profile", profile)?;
+        options.shared_cache = Some(std::sync::Arc::new(hocba_core::pki::SignatureCache::new()));
+        Ok(Verifier {
+            options,
+            trust,
+            intermediates,
+            crls,
+        })
+    }
+
+    /// Verifies `pdf` with the GIL released, judged now (the clock is read at each call, as
+    /// ``verify_pdf`` does) unless ``at`` gave a time.
+    fn run(&self, py: Python<'_>, pdf: &[u8]) -> PyResult<VerificationReport> {
+        let options = &self.options;
+        py.detach(|| {
+            // Cheap: certificates, CRLs and the cache are shared (`Arc`).
+            let mut options = options.clone();
+            options.validation_time = now();
+            hocba_core::pdf::verify::verify(pdf, &options)
+        })
+        .map(|inner| VerificationReport { inner })
+        .map_err(|e| verification_error(e.message(), e.message_vi()))
+    }
+
+    /// ``at`` as given back to the constructor: ``None`` (now), ``"claimed"`` or RFC 3339.
+    fn at_arg(&self) -> Option<String> {
+        use hocba_core::pdf::verify::{rfc3339, At};
+        match self.options.at {
+            At::Now => None,
+            At::Claimed => Some("claimed".into()),
+            At::Time(t) => Some(rfc3339(t)),
+        }
+    }
+}
+
+#[pymethods]
+impl Verifier {
+    #[new]
+    #[pyo3(signature = (*, trust, intermediates = None, crls = None, at = None, revocation = "require", seal = "auto", profile = "auto"))]
+    fn new(
+        trust: &Bound<'_, PyAny>,
+        intermediates: Option<&Bound<'_, PyAny>>,
+        crls: Option<&Bound<'_, PyAny>>,
+        at: Option<&Bound<'_, PyAny>>,
+        revocation: &str,
+        seal: &str,
+        profile: &str,
+    ) -> PyResult<Self> {
+        Verifier::build(trust, intermediates, crls, at, revocation, seal, profile)
+    }
+
+    /// Verifies every signature of ``pdf`` and returns the report, exactly as ``verify_pdf`` with
+    /// this verifier's arguments would. The GIL is released while verifying.
+    ///
+    /// Raises ``VerificationError`` only when ``pdf`` is not a PDF at all.
+    fn verify(&self, py: Python<'_>, pdf: &[u8]) -> PyResult<VerificationReport> {
+        self.run(py, pdf)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let o = &self.options;
+        Ok(format!(
+            "<Verifier trust={} intermediates={} crls={} at={} revocation={} seal={} profile={}>",
+            o.trust.len(),
+            o.intermediates.len(),
+            o.crls.len(),
+            py_repr(py, self.at_arg().as_deref())?,
+            py_repr(py, Some(policy_name(&REVOCATION, &o.revocation)))?,
+            py_repr(py, Some(policy_name(&SEAL, &o.seal)))?,
+            py_repr(py, Some(policy_name(&PROFILE, &o.profile)))?,
+        ))
+    }
+
+    /// Rebuilds a verifier from its arguments, in the constructor's order (private: the
+    /// unpickling constructor).
+    #[classmethod]
+    #[allow(clippy::too_many_arguments)]
+    fn _from_args(
+        _cls: &Bound<'_, PyType>,
+        trust: &Bound<'_, PyAny>,
+        intermediates: &Bound<'_, PyAny>,
+        crls: &Bound<'_, PyAny>,
+        at: &Bound<'_, PyAny>,
+        revocation: &str,
+        seal: &str,
+        profile: &str,
+    ) -> PyResult<Self> {
+        Verifier::build(
+            trust,
+            Some(intermediates),
+            Some(crls),
+            Some(at),
+            revocation,
+            seal,
+            profile,
+        )
+    }
+
+    /// Pickling: ``(Verifier._from_args, (trust, intermediates, crls, at, revocation, seal,
+    /// profile))``, the certificates and CRLs as the bytes given (the cache is not kept).
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let constructor = slf.get_type().getattr("_from_args")?;
+        let this = slf.get();
+        let items = |list: &[Vec<u8>]| PyTuple::new(py, list.iter().map(|b| PyBytes::new(py, b)));
+        let o = &this.options;
+        let args = (
+            items(&this.trust)?,
+            items(&this.intermediates)?,
+            items(&this.crls)?,
+            this.at_arg(),
+            policy_name(&REVOCATION, &o.revocation),
+            policy_name(&SEAL, &o.seal),
+            policy_name(&PROFILE, &o.profile),
+        );
+        Ok((constructor, args.into_pyobject(py)?))
+    }
+}
+
 /// Verifies every signature of a signed record (or of any signed PDF) and returns the
-/// verification report; see ``_hocba.pyi`` for the arguments.
+/// verification report; see ``_hocba.pyi`` for the arguments. A one-shot ``Verifier``.
 #[pyfunction]
 #[pyo3(signature = (pdf, *, trust, intermediates = None, crls = None, at = None, revocation = "require", seal = "auto", profile = "auto"))]
 #[allow(clippy::too_many_arguments)]
@@ -1399,106 +1681,7 @@ fn verify_pdf(
     seal: &str,
     profile: &str,
 ) -> PyResult<VerificationReport> {
-    use hocba_core::pdf::verify::{
-        parse_rfc3339, At, ProfilePolicy, RevocationPolicy, SealPolicy, VerifyOptions,
-    };
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-    let mut options = VerifyOptions::new(now);
-    let load_certs =
-        |items: Vec<Vec<u8>>, what: &str| -> PyResult<Vec<hocba_core::pki::Certificate>> {
-            let mut out = Vec::new();
-            for (i, item) in items.iter().enumerate() {
-                match hocba_core::pki::load_certificates(item) {
-                    Ok(c) => out.extend(c),
-                    Err(e) => {
-                        return Err(verification_error(
-                            format!("{what}[{i}]: {}", e.message()),
-                            format!("{what}[{i}]: {}", e.message_vi()),
-                        ))
-                    }
-                }
-            }
-            Ok(out)
-        };
-    options.trust = load_certs(byte_items(Some(trust), "trust")?, "trust")?;
-    options.intermediates =
-        load_certs(byte_items(intermediates, "intermediates")?, "intermediates")?;
-    for (i, item) in byte_items(crls, "crls")?.iter().enumerate() {
-        match hocba_core::pki::load_crls(item) {
-            Ok(c) => options.crls.extend(c),
-            Err(e) => {
-                return Err(verification_error(
-                    format!("crls[{i}]: {}", e.message()),
-                    format!("crls[{i}]: {}", e.message_vi()),
-                ))
-            }
-        }
-    }
-    options.at = match at {
-        None => At::Now,
-        Some(a) if a.is_none() => At::Now,
-        Some(a) => {
-            if let Ok(s) = a.extract::<String>() {
-                match s.as_str() {
-                    "claimed" => At::Claimed,
-                    "now" => At::Now,
-                    t => At::Time(parse_rfc3339(t).ok_or_else(|| {
-                        PyValueError::new_err(format!(
-                            "at={t:?}: give None, a timezone-aware datetime, \"claimed\" or an RFC 3339 time"
-                        ))
-                    })?),
-                }
-            } else if a.hasattr("timestamp")? && a.hasattr("tzinfo")? {
-                if a.getattr("tzinfo")?.is_none() {
-                    return Err(PyValueError::new_err(
-                        "at: a naive datetime is ambiguous; give a timezone-aware datetime",
-                    ));
-                }
-                let t: f64 = a.call_method0("timestamp")?.extract()?;
-                At::Time(t.floor() as i64)
-            } else {
-                return Err(PyTypeError::new_err(
-                    "at: give None, a timezone-aware datetime, \"claimed\" or an RFC 3339 string",
-                ));
-            }
-        }
-    };
-    options.revocation = match revocation {
-        "require" => RevocationPolicy::Require,
-        "prefer" => RevocationPolicy::Prefer,
-        "off" => RevocationPolicy::Off,
-        other => {
-            return Err(PyValueError::new_err(format!(
-                "revocation={other:?}: give \"require\", \"prefer\" or \"off\""
-            )))
-        }
-    };
-    options.seal = match seal {
-        "auto" => SealPolicy::Auto,
-        "required" => SealPolicy::Required,
-        "optional" => SealPolicy::Optional,
-        other => {
-            return Err(PyValueError::new_err(format!(
-                "seal={other:?}: give \"auto\", \"required\" or \"optional\""
-            )))
-        }
-    };
-    options.profile = match profile {
-        "auto" => ProfilePolicy::Auto,
-        "hocba" => ProfilePolicy::Hocba,
-        "generic" => ProfilePolicy::Generic,
-        other => {
-            return Err(PyValueError::new_err(format!(
-                "profile={other:?}: give \"auto\", \"hocba\" or \"generic\""
-            )))
-        }
-    };
-    let report = py
-        .detach(|| hocba_core::pdf::verify::verify(pdf, &options))
-        .map_err(|e| verification_error(e.message(), e.message_vi()))?;
-    Ok(VerificationReport { inner: report })
+    Verifier::build(trust, intermediates, crls, at, revocation, seal, profile)?.run(py, pdf)
 }
 
 /// The JSON Schema (draft 2020-12) of record format v1.
@@ -1521,7 +1704,7 @@ mod _hocba {
         codes, complete_signature, derive_result, extract_xml, json_schema, prepare_signature,
         render_pdf, sign_pdf, validate, verify_pdf, xsd, ExtractError, Finding, HocbaError,
         ParseError, PreparedSignature, Record, RenderError, Report, SigningError,
-        VerificationError, VerificationReport, YearSummary,
+        VerificationError, VerificationReport, Verifier, YearSummary,
     };
 
     #[pymodule_export]

@@ -77,6 +77,7 @@ def test_public_names() -> None:
         "SigningError",
         "VerificationError",
         "VerificationReport",
+        "Verifier",
         "YearSummary",
         "__version__",
         "build_class",

@@ -22,6 +22,7 @@ import json
 import pickle
 import shutil
 import subprocess
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -128,6 +129,147 @@ def test_four_threads_agree_with_one() -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         together = list(pool.map(lambda p: verify(p).to_json(), pdfs * 2))
     assert together == alone * 2
+
+
+# --- Verifier: many files with the same arguments ---------------------------------------------
+
+PDFS = sorted(VERIFY.glob("*.pdf"))
+
+
+def verifier(**kw: Any) -> hocba.Verifier:
+    kw.setdefault("at", AT)
+    return hocba.Verifier(trust=TRUST, crls=[CRLS], **kw)
+
+
+def test_verifier_equals_verify_pdf_and_the_cli_on_every_fixture(cli: Path) -> None:
+    assert len(PDFS) == len(CASES)
+    run = subprocess.run(
+        [str(cli), "--format", "json", "verify", *map(str, PDFS), "--at", AT,
+         "--trust", str(PKI / "trust" / "bundle.pem"), "--crl", str(PKI / "ca" / "all-crls.pem")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert run.returncode == 1, run.stderr
+    by_cli = json.loads(run.stdout)
+    assert [entry.pop("file") for entry in by_cli] == [str(p) for p in PDFS]
+    shared = verifier()
+    for path, want in zip(PDFS, by_cli):
+        pdf = path.read_bytes()
+        got = shared.verify(pdf)
+        assert got.to_dict() == want, path.name
+        assert json.loads(got.to_json()) == want, path.name
+        assert verify(pdf).to_dict() == want, path.name
+
+
+def test_shared_verifier_gives_the_verdicts_of_fresh_ones() -> None:
+    """The cache a verifier shares between files never changes a verdict, in any order: the
+    fixtures share their CAs and CRLs with each other (bad-ca-signer, bad-revoked, …)."""
+    pdfs = [p.read_bytes() for p in PDFS]
+    fresh = [verifier().verify(pdf).to_json() for pdf in pdfs]
+    shared = verifier()
+    assert [shared.verify(pdf).to_json() for pdf in pdfs] == fresh
+    assert [shared.verify(pdf).to_json() for pdf in reversed(pdfs)] == fresh[::-1]
+    # Other policies, same verifier object reused: still the one-shot function's reports.
+    for kw in ({"profile": "generic", "revocation": "off"}, {"revocation": "prefer", "seal": "optional"}):
+        v = verifier(**kw)
+        for pdf in pdfs + pdfs:
+            assert v.verify(pdf).to_json() == verify(pdf, **kw).to_json()
+
+
+def test_verifier_on_four_threads_agrees_with_one() -> None:
+    pdfs = [p.read_bytes() for p in PDFS]
+    shared = verifier()
+    alone = [shared.verify(p).to_json() for p in pdfs]
+    cold = verifier()  # threads also racing to fill an empty cache
+    for v in (shared, cold):
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            together = list(pool.map(lambda p: v.verify(p).to_json(), pdfs * 4))
+        assert together == alone * 4
+
+
+def test_verifier_reads_the_clock_at_each_call() -> None:
+    v = hocba.Verifier(trust=TRUST, crls=[CRLS])
+    time.sleep(1.1)
+    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    report = v.verify((VERIFY / "valid-gvcn-ht-dau.pdf").read_bytes())
+    judged = dt.datetime.fromisoformat(report.validation_time.replace("Z", "+00:00"))
+    assert before <= judged <= dt.datetime.now(dt.timezone.utc)
+    assert report.to_dict()["policy"]["at"] == "now"
+
+
+def test_verifier_pickles_and_has_a_repr() -> None:
+    inter = (PKI / "ca" / "intermediates.pem").read_bytes()
+    pdf = (VERIFY / "bad-expired.pdf").read_bytes()
+    for kw in (
+        {"at": AT},
+        {"at": dt.datetime(2022, 6, 1, 7, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))},
+        {"at": "claimed", "intermediates": inter, "revocation": "prefer", "seal": "optional"},
+        {"at": None, "profile": "generic"},
+    ):
+        v = hocba.Verifier(trust=TRUST.decode(), crls=CRLS, **kw)  # str and bare bytes too
+        again = pickle.loads(pickle.dumps(v))
+        assert type(again) is hocba.Verifier and repr(again) == repr(v)
+        if kw["at"] is None:  # judged now: the times may differ by a second between calls
+            mine, theirs = v.verify(pdf), again.verify(pdf)
+            assert [verdict(s) for s in theirs.signatures] == [verdict(s) for s in mine.signatures]
+            assert theirs.to_dict()["policy"] == mine.to_dict()["policy"]
+        else:
+            want = hocba.verify_pdf(pdf, trust=TRUST, crls=[CRLS], **kw).to_json()
+            assert v.verify(pdf).to_json() == again.verify(pdf).to_json() == want
+    v = hocba.Verifier(trust=[TRUST], intermediates=[inter], crls=[CRLS], at=dt.datetime(
+        2022, 6, 1, 7, 30, tzinfo=dt.timezone(dt.timedelta(hours=7))), revocation="off")
+    assert repr(v) == (
+        "<Verifier trust=2 intermediates=2 crls=8 at='2022-06-01T00:30:00Z' "
+        "revocation='off' seal='auto' profile='auto'>"
+    )
+    assert repr(hocba.Verifier(trust=[])).endswith("at=None revocation='require' seal='auto' profile='auto'>")
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"trust": b"garbage"},
+        {"trust": [TRUST, b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"]},
+        {"trust": 5},
+        {"trust": [TRUST, 5]},
+        {"trust": TRUST, "intermediates": [b"\x30\x03\x02\x01\x01"]},
+        {"trust": TRUST, "crls": [CRLS, b"not a CRL"]},
+        {"trust": TRUST, "at": "yesterday"},
+        {"trust": TRUST, "at": dt.datetime(2022, 6, 1)},
+        {"trust": TRUST, "at": 5},
+        {"trust": TRUST, "revocation": "sometimes"},
+        {"trust": TRUST, "seal": "yes"},
+        {"trust": TRUST, "profile": "pades"},
+    ],
+)
+def test_verifier_rejects_what_verify_pdf_rejects(kw: dict[str, Any]) -> None:
+    pdf = (VERIFY / "valid-gvcn-ht-dau.pdf").read_bytes()
+    with pytest.raises(Exception) as by_function:
+        hocba.verify_pdf(pdf, **kw)
+    with pytest.raises(Exception) as by_class:
+        hocba.Verifier(**kw)
+    assert type(by_class.value) is type(by_function.value)
+    assert by_class.value.args == by_function.value.args
+    if isinstance(by_class.value, hocba.VerificationError):
+        assert by_class.value.message_vi == by_function.value.message_vi  # type: ignore[attr-defined]
+        assert by_class.value.line is None
+
+
+def test_verifier_errors() -> None:
+    v = verifier()
+    with pytest.raises(hocba.VerificationError) as by_class:
+        v.verify(b"not a pdf")
+    with pytest.raises(hocba.VerificationError) as by_function:
+        verify(b"not a pdf")
+    assert (by_class.value.message, by_class.value.message_vi) == (
+        by_function.value.message,
+        by_function.value.message_vi,
+    )
+    with pytest.raises(TypeError):
+        v.verify("%PDF-1.7")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        hocba.Verifier(TRUST)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        hocba.Verifier()  # type: ignore[call-arg]
 
 
 # --- pyHanko -------------------------------------------------------------------------------

@@ -32,6 +32,12 @@ give (PEM or DER bytes; nothing is fetched)::
     print(report.indication, report.sub_indication)   # TOTAL_PASSED None
     print(report.to_text())                            # Vietnamese; to_text(english=True)
 
+Many files with the same anchors: a ``Verifier`` reads them once and shares its work between
+files and threads::
+
+    verifier = hocba.Verifier(trust=[root_pem], crls=[crl_pem])
+    reports = [verifier.verify(pdf) for pdf in pdfs]   # or pool.map(verifier.verify, pdfs)
+
 Check the class summary tables (*bảng tổng hợp*) of a class and build each pupil's record from
 them, the pupil list and the class information (``docs/class.md``)::
 
@@ -73,6 +79,7 @@ from hocba._hocba import (
     SigningError,
     VerificationError,
     VerificationReport,
+    Verifier,
     YearSummary,
     __version__,
     build_class,
@@ -103,6 +110,7 @@ __all__ = [
     "SigningError",
     "VerificationError",
     "VerificationReport",
+    "Verifier",
     "YearSummary",
     "__version__",
     "build_class",

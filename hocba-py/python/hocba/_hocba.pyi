@@ -28,6 +28,7 @@ __all__ = [
     "SigningError",
     "VerificationError",
     "VerificationReport",
+    "Verifier",
     "YearSummary",
     "__version__",
     "build_class",
@@ -201,7 +202,52 @@ def verify_pdf(
         report = hocba.verify_pdf(signed, trust=[root], crls=[crl])
         if not report.passed:
             print(report.to_text())
+
+    Each call reads the certificates and CRLs again; for many files, make one ``Verifier``.
     """
+
+@final
+class Verifier:
+    """Kiểm tra nhiều tệp — verifies many signed records (or any signed PDFs) with the same trust
+    anchors, intermediates, CRLs and policies.
+
+    The arguments are ``verify_pdf``'s, with the same meanings, checks and exceptions
+    (``VerificationError`` for an unreadable certificate or CRL, ``ValueError`` or ``TypeError``
+    for a bad option). The certificates and CRLs are read once, here, and the verifier's
+    verifications share one signature cache (the CA certificates and CRLs common to the files are
+    verified once; a cached result never changes a verdict). With ``at=None`` each ``verify``
+    judges at the time of that call.
+
+    Immutable: one verifier may be used from several threads at once (the GIL is released while
+    verifying). Picklable: rebuilt from the arguments it was given (without the cache)::
+
+        verifier = hocba.Verifier(trust=[root], crls=[crl])
+        with ThreadPoolExecutor(4) as pool:
+            reports = list(pool.map(verifier.verify, pdfs))
+    """
+
+    def __new__(
+        cls,
+        *,
+        trust: _Certs,
+        intermediates: Optional[_Certs] = None,
+        crls: Optional[_Certs] = None,
+        at: Union[None, str, Any] = None,
+        revocation: Literal["require", "prefer", "off"] = "require",
+        seal: Literal["auto", "required", "optional"] = "auto",
+        profile: Literal["auto", "hocba", "generic"] = "auto",
+    ) -> "Verifier": ...
+    def verify(self, pdf: bytes) -> VerificationReport:
+        """Verifies every signature of ``pdf``: the report ``verify_pdf`` gives with this
+        verifier's arguments. Raises ``VerificationError`` only when ``pdf`` is not a PDF."""
+    def __reduce__(
+        self,
+    ) -> tuple[
+        Any,
+        tuple[tuple[bytes, ...], tuple[bytes, ...], tuple[bytes, ...], Optional[str], str, str, str],
+    ]:
+        """Pickling: ``(Verifier._from_args, (trust, intermediates, crls, at, revocation, seal,
+        profile))``, each certificate or CRL argument as the bytes given."""
 
 _Seal = Literal["auto", "yes", "no"]
 """The seal field ``DAU``: ``"auto"`` for public schools (``truong.loaiHinh`` 1), or always/never."""
