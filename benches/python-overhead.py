@@ -7,6 +7,7 @@ Rust figures for the same inputs come from criterion, run in the same quiet peri
 
     cargo bench -p hocba-core --bench validate   # rules/parse_and_validate (grade-3)
     cargo bench -p hocba-core --bench render     # the example record
+    cargo bench -p hocba-core --bench sign       # the rendered example signed as GVCN
     cargo bench -p hocba-core --bench verify     # valid-gvcn-ht-dau.pdf, full verification
     .venv/bin/python benches/python-overhead.py [ROUNDS]
 
@@ -19,6 +20,9 @@ two ways:
 - ``Verifier.verify``: one ``hocba.Verifier`` made once, its signature cache shared by the calls
   (the CA certificates and CRLs verified on the first call only); compare with criterion's
   ``verify/gvcn_ht_dau_shared_cache``, the same work in Rust.
+
+Signing is timed with the key read from PEM on every call (``key_pem=``) and with a
+``hocba.SigningKey`` loaded once (``key=``), which is what criterion's ``sign/gvcn_rsa2048`` does.
 
 The threads' figures run the same number of calls on each thread, on plain threads (no pool, so
 that the pool's own bookkeeping under the GIL is not measured): speed-up = 2 * t1 / t2. On a
@@ -79,6 +83,11 @@ def main() -> int:
     crls = (PKI / "ca" / "all-crls.pem").read_bytes()
     verifier = hocba.Verifier(trust=trust, crls=[crls], at=AT)
     report = verifier.verify(pdf)
+    unsigned = hocba.render_pdf(example)
+    gvcn = ROOT / "fixtures/pki/ee/example-gvcn"
+    key_pem, chain_pem = (gvcn / "key.pem").read_bytes(), (gvcn / "chain.pem").read_bytes()
+    key = hocba.SigningKey(key_pem, chain_pem=chain_pem)
+    sign_time = "2025-05-26T16:30:00+07:00"
 
     def parse_validate() -> None:
         assert hocba.validate(hocba.Record.from_xml(grade3)).valid
@@ -92,9 +101,17 @@ def main() -> int:
     def verify_shared() -> None:
         assert verifier.verify(pdf).passed
 
+    def sign_pem() -> None:
+        hocba.sign_pdf(unsigned, role="GVCN", key_pem=key_pem, chain_pem=chain_pem, time=sign_time)
+
+    def sign_key() -> None:
+        hocba.sign_pdf(unsigned, role="GVCN", key=key, time=sign_time)
+
     for name, fn, inner in (
         ("parse + validate (grade-3)", parse_validate, 200),
         ("render (example)", render, 20),
+        ("sign_pdf (key_pem, GVCN)", sign_pem, 50),
+        ("sign_pdf (key=SigningKey, GVCN)", sign_key, 50),
         ("verify_pdf (GVCN -> HT -> DAU)", verify_pdf, 50),
         ("Verifier.verify (same file)", verify_shared, 50),
         ("Verifier(...) alone", lambda: hocba.Verifier(trust=trust, crls=[crls], at=AT), 50),

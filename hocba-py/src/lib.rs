@@ -960,7 +960,8 @@ fn sign_request(
 /// the chain (``chain_pem`` may add more, or be empty). ``time`` (RFC 3339 with an offset)
 /// is written as the signing time; ``reason`` replaces the default (which role confirms which
 /// school year); ``allow_invalid`` signs even when the embedded record has errors. Signing is
-/// deterministic. The GIL is released while signing.
+/// deterministic. The GIL is released while signing. To sign many documents with one key, load
+/// it once as a ``SigningKey`` and pass ``key=`` instead of ``key_pem``/``chain_pem``/``password``.
 ///
 /// ``timestamp``, when given, makes the signature PAdES B-T: a callable that receives the
 /// SHA-256 message imprint of the signature value (32 ``bytes``) and returns the RFC 3161
@@ -970,55 +971,142 @@ fn sign_request(
 ///
 /// Raises ``SigningError`` when the document cannot be signed (out of order, already signed, a
 /// record with errors, an unusable key or certificate, an unusable timestamp), ``ValueError``
-/// for an unknown ``role`` or a ``time`` that is not RFC 3339.
+/// for an unknown ``role``, a ``time`` that is not RFC 3339, or not exactly one of ``key_pem``
+/// and ``key``.
 #[pyfunction]
-#[pyo3(signature = (pdf, *, role, key_pem, chain_pem = None, time, reason = None, allow_invalid = false, password = None, timestamp = None))]
+#[pyo3(signature = (pdf, *, role, key_pem = None, chain_pem = None, time, reason = None, allow_invalid = false, password = None, timestamp = None, key = None))]
 #[allow(clippy::too_many_arguments)]
 fn sign_pdf<'py>(
     py: Python<'py>,
     pdf: &[u8],
     role: &str,
-    key_pem: &[u8],
+    key_pem: Option<&[u8]>,
     chain_pem: Option<&[u8]>,
     time: &str,
     reason: Option<String>,
     allow_invalid: bool,
     password: Option<String>,
     timestamp: Option<Py<PyAny>>,
+    key: Option<PyRef<'_, SigningKey>>,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    use hocba_core::pdf::sign::SigningKey;
-    let chain_pem = chain_pem.unwrap_or_default();
     let request = sign_request(role, time, reason, allow_invalid)?;
+    let tsa = timestamp.map(PyTimestampClient::new).transpose()?;
+    let loaded;
+    let key: &hocba_core::pdf::sign::SigningKey = match (key_pem, &key) {
+        (Some(key_pem), None) => {
+            let text = key_text(key_pem)?;
+            let chain_pem = chain_pem.unwrap_or_default();
+            loaded = py
+                .detach(|| load_key(key_pem, text, chain_pem, password.as_deref()))
+                .map_err(|e| sign_err(py, &e))?;
+            &loaded
+        }
+        (None, Some(key)) => {
+            if chain_pem.is_some() || password.is_some() {
+                return Err(PyValueError::new_err(
+                    "chain_pem and password belong to the SigningKey given as key=",
+                ));
+            }
+            &key.inner
+        }
+        _ => {
+            return Err(PyValueError::new_err(
+                "give exactly one of key_pem= and key= (a hocba.SigningKey)",
+            ))
+        }
+    };
+    let signed = py
+        .detach(|| match &tsa {
+            Some(tsa) => hocba_core::pdf::sign::sign_timestamped(pdf, &request, key, tsa),
+            None => hocba_core::pdf::sign::sign(pdf, &request, key),
+        })
+        .map_err(|e| PyTimestampClient::error(tsa.as_ref(), py, &e))?;
+    Ok(PyBytes::new(py, &signed))
+}
+
+/// `Some(text)` when `key_pem` is PEM text, `None` when it is binary (a PKCS#12 file).
+fn key_text(key_pem: &[u8]) -> PyResult<Option<&str>> {
     let is_pem = key_pem
         .iter()
         .position(|b| !b.is_ascii_whitespace())
         .is_some_and(|i| key_pem[i..].starts_with(b"-----BEGIN"));
-    let key_text = if is_pem {
-        Some(
-            std::str::from_utf8(key_pem)
-                .map_err(|_| PyValueError::new_err("key_pem is not PEM text (UTF-8)"))?,
-        )
-    } else {
-        None
-    };
-    let tsa = timestamp.map(PyTimestampClient::new).transpose()?;
-    let signed = py
-        .detach(|| {
-            let key = match key_text {
-                Some(text) => SigningKey::from_pkcs8_pem(text, chain_pem)?,
-                None => SigningKey::from_pkcs12_with_certificates(
-                    key_pem,
-                    password.as_deref().unwrap_or(""),
-                    chain_pem,
-                )?,
-            };
-            match &tsa {
-                Some(tsa) => hocba_core::pdf::sign::sign_timestamped(pdf, &request, &key, tsa),
-                None => hocba_core::pdf::sign::sign(pdf, &request, &key),
-            }
-        })
-        .map_err(|e| PyTimestampClient::error(tsa.as_ref(), py, &e))?;
-    Ok(PyBytes::new(py, &signed))
+    if !is_pem {
+        return Ok(None);
+    }
+    std::str::from_utf8(key_pem)
+        .map(Some)
+        .map_err(|_| PyValueError::new_err("key_pem is not PEM text (UTF-8)"))
+}
+
+fn load_key(
+    key_pem: &[u8],
+    text: Option<&str>,
+    chain_pem: &[u8],
+    password: Option<&str>,
+) -> Result<hocba_core::pdf::sign::SigningKey, hocba_core::pdf::sign::SignError> {
+    use hocba_core::pdf::sign::SigningKey;
+    match text {
+        Some(text) => SigningKey::from_pkcs8_pem(text, chain_pem),
+        None => {
+            SigningKey::from_pkcs12_with_certificates(key_pem, password.unwrap_or(""), chain_pem)
+        }
+    }
+}
+
+/// Khóa ký — a software signing key loaded once, for signing many documents with
+/// ``sign_pdf(..., key=signing_key)`` without reading the key file on every call.
+///
+/// ``key_pem`` is the signer's RSA private key as PKCS#8 PEM (unencrypted) with ``chain_pem``
+/// the signer's certificate and intermediates, or the bytes of a PKCS#12 file opened with
+/// ``password`` (its certificates form the chain; ``chain_pem`` may add more). Immutable and
+/// usable from several threads at once. Not picklable: a private key is not copied to other
+/// processes behind the caller's back (load it in each process).
+///
+/// Raises ``SigningError`` when the key or certificates cannot be used (as ``sign_pdf``).
+#[pyclass(frozen, module = "hocba")]
+#[derive(Debug)]
+pub struct SigningKey {
+    inner: hocba_core::pdf::sign::SigningKey,
+}
+
+#[pymethods]
+impl SigningKey {
+    #[new]
+    #[pyo3(signature = (key_pem, *, chain_pem = None, password = None))]
+    fn new(
+        py: Python<'_>,
+        key_pem: &[u8],
+        chain_pem: Option<&[u8]>,
+        password: Option<String>,
+    ) -> PyResult<Self> {
+        let text = key_text(key_pem)?;
+        let chain_pem = chain_pem.unwrap_or_default();
+        py.detach(|| load_key(key_pem, text, chain_pem, password.as_deref()))
+            .map(|inner| SigningKey { inner })
+            .map_err(|e| sign_err(py, &e))
+    }
+
+    /// The signer certificate's subject common name (CN), or ``None``.
+    #[getter]
+    fn common_name(&self) -> Option<String> {
+        self.inner.common_name()
+    }
+
+    /// The signer certificate's subject (RFC 4514).
+    #[getter]
+    fn subject(&self) -> String {
+        self.inner.subject()
+    }
+
+    /// The signer certificate (DER).
+    #[getter]
+    fn certificate<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.inner.certificate_der())
+    }
+
+    fn __repr__(&self) -> String {
+        format!("hocba.SigningKey(subject={:?})", self.inner.subject())
+    }
 }
 
 /// A document prepared for an external signer (USB token, HSM, remote signing service), between
@@ -1703,7 +1791,7 @@ mod _hocba {
     use super::{
         codes, complete_signature, derive_result, extract_xml, json_schema, prepare_signature,
         render_pdf, sign_pdf, validate, verify_pdf, xsd, ExtractError, Finding, HocbaError,
-        ParseError, PreparedSignature, Record, RenderError, Report, SigningError,
+        ParseError, PreparedSignature, Record, RenderError, Report, SigningError, SigningKey,
         VerificationError, VerificationReport, Verifier, YearSummary,
     };
 

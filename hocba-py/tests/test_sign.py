@@ -197,3 +197,47 @@ def test_pkcs12_signs_like_the_pem_key(pdf: bytes, name: str) -> None:
     assert hocba.sign_pdf(pdf, role="GVCN", key_pem=p12, password="hocba-test", time=TIME) == expected
     with pytest.raises(SigningError):
         hocba.sign_pdf(pdf, role="GVCN", key_pem=p12, password="wrong", time=TIME)
+
+
+def test_a_signing_key_loaded_once_signs_like_the_pem(pdf: bytes) -> None:
+    key = hocba.SigningKey(_key("example-gvcn"), chain_pem=_chain("example-gvcn"))
+    assert key.common_name is not None and key.common_name in key.subject
+    assert "CN=" in key.subject and key.subject in repr(key)
+    assert key.certificate.startswith(b"\x30")
+    expected = _sign(pdf, "GVCN", "example-gvcn")
+    assert hocba.sign_pdf(pdf, role="GVCN", key=key, time=TIME) == expected
+    # One key, several documents and threads.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: hocba.sign_pdf(pdf, role="GVCN", key=key, time=TIME), range(8)))
+    assert all(r == expected for r in results)
+    # The HT signs the GVCN-signed document with its own loaded key.
+    ht = hocba.SigningKey(_key("example-ht"), chain_pem=_chain("example-ht"))
+    assert hocba.sign_pdf(expected, role="HT", key=ht, time=TIME) == _sign(expected, "HT", "example-ht")
+
+
+def test_a_signing_key_from_pkcs12(pdf: bytes) -> None:
+    p12 = (EE / "example-gvcn" / "identity.p12").read_bytes()
+    key = hocba.SigningKey(p12, password="hocba-test")
+    signed = hocba.sign_pdf(pdf, role="GVCN", key=key, time=TIME)
+    assert signed.startswith(pdf)
+    with pytest.raises(SigningError) as info:
+        hocba.SigningKey(p12, password="wrong")
+    assert info.value.message_vi
+
+
+def test_signing_key_refusals(pdf: bytes) -> None:
+    key = hocba.SigningKey(_key("example-gvcn"), chain_pem=_chain("example-gvcn"))
+    with pytest.raises(ValueError, match="exactly one"):
+        hocba.sign_pdf(pdf, role="GVCN", time=TIME)
+    with pytest.raises(ValueError, match="exactly one"):
+        hocba.sign_pdf(pdf, role="GVCN", key=key, key_pem=_key("example-gvcn"), time=TIME)
+    with pytest.raises(ValueError, match="belong to the SigningKey"):
+        hocba.sign_pdf(pdf, role="GVCN", key=key, chain_pem=_chain("example-gvcn"), time=TIME)
+    with pytest.raises(SigningError):  # the HT's key with the GVCN's certificate
+        hocba.SigningKey(_key("example-ht"), chain_pem=_chain("example-gvcn"))
+    with pytest.raises(SigningError):
+        hocba.SigningKey(b"-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n")
+    with pytest.raises(TypeError):
+        import pickle
+
+        pickle.dumps(key)

@@ -26,6 +26,7 @@ __all__ = [
     "RenderError",
     "Report",
     "SigningError",
+    "SigningKey",
     "VerificationError",
     "VerificationReport",
     "Verifier",
@@ -523,13 +524,14 @@ def sign_pdf(
     pdf: bytes,
     *,
     role: str,
-    key_pem: bytes,
+    key_pem: Optional[bytes] = None,
     chain_pem: Optional[bytes] = None,
     time: str,
     reason: Optional[str] = None,
     allow_invalid: bool = False,
     password: Optional[str] = None,
     timestamp: Optional[Callable[[bytes], bytes]] = None,
+    key: Optional[SigningKey] = None,
 ) -> bytes:
     """Adds one signature to a rendered document and returns the signed document: a PAdES B-B
     signature in the field of ``role`` (``"GVCN"`` first, then ``"HT"``, then ``"DAU"``),
@@ -547,9 +549,41 @@ def sign_pdf(
     ``TimeStampToken`` or ``TimeStampResp`` (DER bytes); an exception it raises becomes the
     ``__cause__`` of the ``SigningError``.
 
+    To sign many documents with one key, load it once as a ``SigningKey`` and pass ``key=``
+    instead of ``key_pem``/``chain_pem``/``password``.
+
     Raises ``SigningError`` when the document cannot be signed, ``ValueError`` for an unknown
-    ``role`` or a ``time`` that is not RFC 3339, ``TypeError`` when ``timestamp`` is not callable.
+    ``role``, a ``time`` that is not RFC 3339 or not exactly one of ``key_pem`` and ``key``,
+    ``TypeError`` when ``timestamp`` is not callable.
     """
+
+@final
+class SigningKey:
+    """Khóa ký — a software signing key loaded once, for ``sign_pdf(..., key=...)``.
+
+    ``key_pem``: RSA PKCS#8 PEM (unencrypted) with ``chain_pem`` the signer's certificate and
+    intermediates, or the bytes of a PKCS#12 file opened with ``password``. Immutable, usable
+    from several threads; not picklable (load the key in each process).
+
+    Raises ``SigningError`` when the key or the certificates cannot be used.
+    """
+
+    def __init__(
+        self,
+        key_pem: bytes,
+        *,
+        chain_pem: Optional[bytes] = None,
+        password: Optional[str] = None,
+    ) -> None: ...
+    @property
+    def common_name(self) -> Optional[str]:
+        """The signer certificate's subject common name (CN), or ``None``."""
+    @property
+    def subject(self) -> str:
+        """The signer certificate's subject (RFC 4514)."""
+    @property
+    def certificate(self) -> bytes:
+        """The signer certificate (DER)."""
 
 @final
 class PreparedSignature:
