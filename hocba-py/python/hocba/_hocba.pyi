@@ -568,13 +568,13 @@ class SigningKey:
     Raises ``SigningError`` when the key or the certificates cannot be used.
     """
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         key_pem: bytes,
         *,
         chain_pem: Optional[bytes] = None,
         password: Optional[str] = None,
-    ) -> None: ...
+    ) -> SigningKey: ...
     @property
     def common_name(self) -> Optional[str]:
         """The signer certificate's subject common name (CN), or ``None``."""
