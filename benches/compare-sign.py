@@ -17,26 +17,15 @@ from __future__ import annotations
 
 import io
 import sys
-import time
 from pathlib import Path
 
 import hocba
+from timing import best
 
 ROOT = Path(__file__).resolve().parents[1]
 EE = ROOT / "fixtures" / "pki" / "ee" / "example-gvcn"
 RECORD = ROOT / "fixtures" / "records" / "valid" / "example.xml"
 TIME = "2025-05-26T16:30:00+07:00"
-
-
-def best(fn, rounds: int, inner: int) -> float:
-    """Best of `rounds` of the mean time of `inner` calls, in seconds."""
-    out = float("inf")
-    for _ in range(rounds):
-        t0 = time.perf_counter()
-        for _ in range(inner):
-            fn()
-        out = min(out, (time.perf_counter() - t0) / inner)
-    return out
 
 
 def main() -> int:

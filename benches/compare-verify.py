@@ -21,26 +21,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import hocba
+from timing import best
 
 ROOT = Path(__file__).resolve().parents[1]
 PKI = ROOT / "fixtures" / "pki"
 PDF = ROOT / "fixtures" / "pdf" / "verify" / "valid-gvcn-ht-dau.pdf"
 AT = "2026-11-28T00:00:00Z"
-
-
-def best(fn, rounds: int, inner: int) -> float:
-    """Best of `rounds` of the mean time of `inner` calls, in seconds."""
-    out = float("inf")
-    for _ in range(rounds):
-        t0 = time.perf_counter()
-        for _ in range(inner):
-            fn()
-        out = min(out, (time.perf_counter() - t0) / inner)
-    return out
 
 
 def main() -> int:

@@ -39,20 +39,11 @@ from pathlib import Path
 from typing import Callable
 
 import hocba
+from timing import best
 
 ROOT = Path(__file__).resolve().parents[1]
 PKI = ROOT / "fixtures" / "pki"
 AT = "2026-11-28T00:00:00Z"
-
-
-def best(fn: Callable[[], object], rounds: int, inner: int) -> float:
-    out = float("inf")
-    for _ in range(rounds):
-        t0 = time.perf_counter()
-        for _ in range(inner):
-            fn()
-        out = min(out, (time.perf_counter() - t0) / inner)
-    return out
 
 
 def on_threads(fn: Callable[[], object], threads: int, calls: int) -> float:

@@ -330,6 +330,18 @@ struct CallbackTsa {
     context: *mut std::ffi::c_void,
 }
 
+impl CallbackTsa {
+    /// The caller's client; a NULL callback is `HOCBA_RESULT_NULL_ARGUMENT`.
+    fn new(
+        callback: hocba_timestamp_callback,
+        context: *mut std::ffi::c_void,
+    ) -> Result<CallbackTsa, hocba_error> {
+        callback
+            .map(|callback| CallbackTsa { callback, context })
+            .ok_or_else(|| hocba_error::from_result(hocba_result::NullArgument))
+    }
+}
+
 impl TimestampClient for CallbackTsa {
     fn timestamp(&self, imprint: &[u8; 32]) -> Result<Vec<u8>, String> {
         let mut capacity = TSA_FIRST_CAPACITY;
@@ -393,17 +405,11 @@ pub unsafe extern "C" fn hocba_sign_timestamped(
     out: *mut *mut hocba_buffer,
     error_out: *mut *mut hocba_error,
 ) -> hocba_result {
-    let Some(callback) = callback else {
+    let tsa = match CallbackTsa::new(callback, context) {
+        Ok(tsa) => tsa,
         // SAFETY: `error_out` is NULL or writable per the caller's contract.
-        return unsafe {
-            deliver(
-                Err(hocba_error::from_result(hocba_result::NullArgument)),
-                out,
-                error_out,
-            )
-        };
+        Err(e) => return unsafe { deliver(Err(e), out, error_out) },
     };
-    let tsa = CallbackTsa { callback, context };
     // SAFETY: per the caller's contract, forwarded.
     unsafe {
         sign_pem(
@@ -648,17 +654,11 @@ pub unsafe extern "C" fn hocba_sign_complete_timestamped(
     out: *mut *mut hocba_buffer,
     error_out: *mut *mut hocba_error,
 ) -> hocba_result {
-    let Some(callback) = callback else {
+    let tsa = match CallbackTsa::new(callback, context) {
+        Ok(tsa) => tsa,
         // SAFETY: `error_out` is NULL or writable per the caller's contract.
-        return unsafe {
-            deliver(
-                Err(hocba_error::from_result(hocba_result::NullArgument)),
-                out,
-                error_out,
-            )
-        };
+        Err(e) => return unsafe { deliver(Err(e), out, error_out) },
     };
-    let tsa = CallbackTsa { callback, context };
     // SAFETY: per the caller's contract, forwarded.
     unsafe { complete_raw(session, signature, len, Some(&tsa), out, error_out) }
 }
