@@ -417,15 +417,17 @@ enum ParsedKey {
     None,
 }
 
-/// An RSA public key for verification. Signature verification handles public data only, so the
-/// Montgomery constants are computed in variable time (`BoxedMontyParams::new_vartime`; the
-/// `rsa` crate's constant-time division costs about as much as a verification per key); the
-/// `rsa` crate's key is built only when RSASSA-PSS needs it.
+/// An RSA public key for verification. Signature verification handles public data only, so
+/// PKCS#1 v1.5 runs on the variable-time Montgomery loop of [`super::montgomery`] (the `rsa`
+/// crate's constant-time arithmetic costs about twice as much); the `rsa` crate's key is built
+/// only when RSASSA-PSS needs it.
 #[derive(Debug)]
 struct RsaKey {
     n: crypto_bigint::BoxedUint,
     e: crypto_bigint::BoxedUint,
-    params: crypto_bigint::modular::BoxedMontyParams,
+    /// The modulus prepared for Montgomery arithmetic, and `e` as a machine word.
+    modulus: super::montgomery::PublicModulus,
+    e_word: u64,
     /// The modulus length in bytes.
     size: usize,
     full: std::sync::OnceLock<Option<rsa::PublicKey>>,
@@ -436,7 +438,8 @@ impl Clone for RsaKey {
         RsaKey {
             n: self.n.clone(),
             e: self.e.clone(),
-            params: self.params.clone(),
+            modulus: self.modulus.clone(),
+            e_word: self.e_word,
             size: self.size,
             full: std::sync::OnceLock::new(),
         }
@@ -456,22 +459,14 @@ impl RsaKey {
     /// RSASSA-PKCS1-v1_5 verification (RFC 8017 8.2.2): s^e mod n, then the encoded message is
     /// rebuilt and compared byte for byte.
     fn verify_pkcs1v15(&self, prefix: &[u8], digest: &[u8], signature: &[u8]) -> bool {
-        use crypto_bigint::modular::BoxedMontyForm;
         let t_len = prefix.len() + digest.len();
         if signature.len() != self.size || self.size < t_len + 11 {
             return false;
         }
-        let Ok(s) = crypto_bigint::BoxedUint::from_be_slice(signature, self.n.bits_precision())
-        else {
+        // `None`: the signature is not less than the modulus.
+        let Some(bytes) = self.modulus.pow(signature, self.e_word) else {
             return false;
         };
-        if s >= self.n {
-            return false;
-        }
-        let m = BoxedMontyForm::new(s, &self.params)
-            .pow_bounded_exp(&self.e, self.e.bit_width_vartime())
-            .retrieve();
-        let bytes = m.to_be_bytes();
         let Some(extra) = bytes.len().checked_sub(self.size) else {
             return false;
         };
@@ -585,6 +580,12 @@ fn classify(info: &spki::SubjectPublicKeyInfoRef<'_>) -> (PublicKeyKind, ParsedK
         let n = pkcs1.modulus.as_bytes();
         let e = pkcs1.public_exponent.as_bytes();
         let n = strip_zeros(n);
+        let key_n = n;
+        // e < 2³³ is checked below; as a machine word (any longer e is refused there).
+        let e_word = strip_zeros(e)
+            .iter()
+            .take(8)
+            .fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
         let bits = match n.first() {
             Some(&b) => (n.len() - 1) * 8 + (8 - b.leading_zeros() as usize),
             None => return malformed("zero modulus".to_owned()),
@@ -604,21 +605,24 @@ fn classify(info: &spki::SubjectPublicKeyInfoRef<'_>) -> (PublicKeyKind, ParsedK
         // The checks of rsa::PublicKey::new: an odd modulus, an odd exponent from 3 up to 2³³.
         let e_bits = e.bit_width_vartime();
         let e_ok = (2..=33).contains(&e_bits) && e.as_words().first().is_some_and(|w| w & 1 == 1);
-        let Some(odd) = crypto_bigint::Odd::new(n.clone()).into_option() else {
+        if n.as_words().first().is_none_or(|w| w & 1 == 0) {
             return malformed("RSA key: the modulus is even".to_owned());
-        };
+        }
         if !e_ok {
             return malformed(
                 "RSA key: the public exponent is not odd between 3 and 2^33".to_owned(),
             );
         }
-        let params = crypto_bigint::modular::BoxedMontyParams::new_vartime(odd);
+        let Some(modulus) = super::montgomery::PublicModulus::new(key_n) else {
+            return malformed("RSA key: the modulus is even".to_owned());
+        };
         (
             kind,
             ParsedKey::Rsa(Box::new(RsaKey {
                 n,
                 e,
-                params,
+                modulus,
+                e_word,
                 size,
                 full: std::sync::OnceLock::new(),
             })),

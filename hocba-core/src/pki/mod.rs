@@ -33,6 +33,7 @@ mod cache;
 mod cert;
 mod crl;
 mod error;
+mod montgomery;
 mod path;
 mod rawder;
 #[cfg(test)]

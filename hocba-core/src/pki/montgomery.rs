@@ -1,0 +1,302 @@
+//! Modular exponentiation for RSA *public-key* operations (signature verification):
+//! `s^e mod n` with Montgomery multiplication (CIOS, Koç et al. 1996) on 64-bit limbs.
+//!
+//! Everything here is public data — the modulus, the exponent, the signature — so the code runs
+//! in variable time; it must never see a private key (signing uses `pdf::sign::rsa_crt`, which
+//! is constant-time). It exists because verification is hocba's hot path: a document signed
+//! GVCN → HT → DAU takes a dozen RSA verifications under 4096-bit CAs, and this loop is about
+//! twice as fast as crypto-bigint's general Montgomery code for these sizes. Results are checked
+//! against crypto-bigint in the tests.
+
+/// A public RSA modulus prepared for Montgomery arithmetic.
+#[derive(Debug, Clone)]
+pub(crate) struct PublicModulus {
+    /// n, little-endian limbs.
+    n: Vec<u64>,
+    /// −n⁻¹ mod 2⁶⁴.
+    n0: u64,
+    /// R² mod n, R = 2^(64·limbs).
+    r2: Vec<u64>,
+    /// The modulus length in bytes.
+    bytes: usize,
+}
+
+/// Big-endian bytes as little-endian limbs, `limbs` of them (the value must fit).
+fn to_limbs(be: &[u8], limbs: usize) -> Option<Vec<u64>> {
+    let mut out = vec![0u64; limbs];
+    for (i, chunk) in be.rchunks(8).enumerate() {
+        let mut word = [0u8; 8];
+        word[8 - chunk.len()..].copy_from_slice(chunk);
+        let value = u64::from_be_bytes(word);
+        match out.get_mut(i) {
+            Some(slot) => *slot = value,
+            None if value == 0 => {}
+            None => return None,
+        }
+    }
+    Some(out)
+}
+
+/// `a >= b` for equal-length little-endian numbers.
+fn ge(a: &[u64], b: &[u64]) -> bool {
+    for (x, y) in a.iter().rev().zip(b.iter().rev()) {
+        if x != y {
+            return x > y;
+        }
+    }
+    true
+}
+
+/// `a -= b` (a ≥ b), equal lengths.
+fn sub_in_place(a: &mut [u64], b: &[u64]) {
+    let mut borrow = 0u64;
+    for (x, y) in a.iter_mut().zip(b) {
+        let (d1, o1) = x.overflowing_sub(*y);
+        let (d2, o2) = d1.overflowing_sub(borrow);
+        *x = d2;
+        borrow = u64::from(o1 || o2);
+    }
+}
+
+/// `x = 2x mod n` (x < n).
+fn double_mod(x: &mut [u64], n: &[u64]) {
+    let mut carry = 0u64;
+    for w in x.iter_mut() {
+        let next = *w >> 63;
+        *w = (*w << 1) | carry;
+        carry = next;
+    }
+    if carry == 1 || ge(x, n) {
+        sub_in_place(x, n);
+    }
+}
+
+impl PublicModulus {
+    /// Prepares an odd modulus given big-endian (leading zeros allowed); `None` for an even or
+    /// zero modulus.
+    pub(crate) fn new(n_be: &[u8]) -> Option<PublicModulus> {
+        let start = n_be.iter().position(|&b| b != 0)?;
+        let n_be = &n_be[start..];
+        let limbs = n_be.len().div_ceil(8);
+        let n = to_limbs(n_be, limbs)?;
+        let low = *n.first()?;
+        if low & 1 == 0 {
+            return None;
+        }
+        // n⁻¹ mod 2⁶⁴ by Newton's iteration (each step doubles the correct low bits).
+        let mut inv = 1u64;
+        for _ in 0..6 {
+            inv = inv.wrapping_mul(2u64.wrapping_sub(low.wrapping_mul(inv)));
+        }
+        let bits = n_be.len() * 8 - n_be[0].leading_zeros() as usize;
+        // R mod n: 2^(bits−1) < n, doubled up to 2^(64·limbs).
+        let mut x = vec![0u64; limbs];
+        let top = bits - 1;
+        x[top / 64] = 1u64 << (top % 64);
+        for _ in top..64 * limbs {
+            double_mod(&mut x, &n);
+        }
+        // R² = 2^(64·limbs)·R: with 64·limbs = k·2^j (k odd), k doublings of R then j
+        // Montgomery squarings (mont(a, a) = a²/R, so 2^k·R becomes 2^(2k)·R).
+        let total = 64 * limbs;
+        let j = total.trailing_zeros();
+        let k = total >> j;
+        for _ in 0..k {
+            double_mod(&mut x, &n);
+        }
+        let mut m = PublicModulus {
+            n,
+            n0: inv.wrapping_neg(),
+            r2: Vec::new(),
+            bytes: n_be.len(),
+        };
+        for _ in 0..j {
+            x = m.mul(&x, &x);
+        }
+        m.r2 = x;
+        Some(m)
+    }
+
+    /// The modulus length in bytes.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.bytes
+    }
+
+    /// Montgomery product `a·b/R mod n` (a, b < n).
+    fn mul(&self, a: &[u64], b: &[u64]) -> Vec<u64> {
+        let mut t = vec![0u64; self.n.len() + 2];
+        self.mul_into(a, b, &mut t);
+        t.truncate(self.n.len());
+        t
+    }
+
+    /// `a·b/R mod n` into `t[..l]` (`t` has `l + 2` limbs of scratch). The inner loops run over
+    /// zipped slices, so they carry no bounds checks.
+    fn mul_into(&self, a: &[u64], b: &[u64], t: &mut [u64]) {
+        let l = self.n.len();
+        let (n, a, b) = (&self.n[..l], &a[..l], &b[..l]);
+        t.fill(0);
+        for &bi in b {
+            // t += a·bi
+            let mut carry = 0u64;
+            for (tj, &aj) in t[..l].iter_mut().zip(a) {
+                let v = u128::from(*tj) + u128::from(aj) * u128::from(bi) + u128::from(carry);
+                *tj = v as u64;
+                carry = (v >> 64) as u64;
+            }
+            let v = u128::from(t[l]) + u128::from(carry);
+            t[l] = v as u64;
+            t[l + 1] = (v >> 64) as u64;
+            // t += m·n, which clears the low limb; then t /= 2⁶⁴.
+            let m = t[0].wrapping_mul(self.n0);
+            let mut carry = 0u64;
+            for (tj, &nj) in t[..l].iter_mut().zip(n) {
+                let v = u128::from(*tj) + u128::from(m) * u128::from(nj) + u128::from(carry);
+                *tj = v as u64;
+                carry = (v >> 64) as u64;
+            }
+            let v = u128::from(t[l]) + u128::from(carry);
+            t[l] = v as u64;
+            t[l + 1] += (v >> 64) as u64;
+            t.copy_within(1..l + 2, 0);
+            t[l + 1] = 0;
+        }
+        let overflow = t[l] != 0;
+        if overflow || ge(&t[..l], n) {
+            sub_in_place(&mut t[..l], n);
+        }
+    }
+
+    /// `base^e mod n` as big-endian bytes of the modulus's length; `None` when `base ≥ n` or
+    /// `e` is 0.
+    pub(crate) fn pow(&self, base_be: &[u8], e: u64) -> Option<Vec<u8>> {
+        if e == 0 {
+            return None;
+        }
+        let base = to_limbs(base_be, self.n.len())?;
+        if ge(&base, &self.n) {
+            return None;
+        }
+        let l = self.n.len();
+        let a = self.mul(&base, &self.r2);
+        let mut x = a.clone();
+        let mut t = vec![0u64; l + 2];
+        for bit in (0..63 - e.leading_zeros()).rev() {
+            self.mul_into(&x, &x, &mut t);
+            x.copy_from_slice(&t[..l]);
+            if (e >> bit) & 1 == 1 {
+                self.mul_into(&x, &a, &mut t);
+                x.copy_from_slice(&t[..l]);
+            }
+        }
+        let mut one = vec![0u64; l];
+        one[0] = 1;
+        let x = self.mul(&x, &one);
+        let mut out = Vec::with_capacity(self.n.len() * 8);
+        for w in x.iter().rev() {
+            out.extend_from_slice(&w.to_be_bytes());
+        }
+        Some(out.split_off(out.len() - self.bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
+    use crypto_bigint::{BoxedUint, Odd};
+
+    /// The reference: crypto-bigint's Montgomery exponentiation.
+    fn reference(n: &[u8], base: &[u8], e: u64) -> Vec<u8> {
+        let bits = u32::try_from(n.len() * 8).unwrap_or(0);
+        let nn = BoxedUint::from_be_slice(n, bits).unwrap_or_else(|_| panic!("n"));
+        let params = BoxedMontyParams::new_vartime(
+            Odd::new(nn).into_option().unwrap_or_else(|| panic!("odd")),
+        );
+        let b = BoxedUint::from_be_slice(base, bits).unwrap_or_else(|_| panic!("base"));
+        let ee = BoxedUint::from_be_slice(&e.to_be_bytes(), 64).unwrap_or_else(|_| panic!("e"));
+        let bytes = BoxedMontyForm::new(b, &params)
+            .pow(&ee)
+            .retrieve()
+            .to_be_bytes();
+        bytes[bytes.len() - n.len()..].to_vec()
+    }
+
+    /// A deterministic pseudo-random byte stream (xorshift), for test inputs.
+    fn bytes(seed: u64, len: usize) -> Vec<u8> {
+        let mut s = seed | 1;
+        (0..len)
+            .map(|_| {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                s as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn equals_crypto_bigint_for_many_sizes_and_bases() {
+        for (len, seed) in [
+            (64usize, 1u64),
+            (128, 2),
+            (255, 3),
+            (256, 4),
+            (384, 5),
+            (512, 6),
+            (264, 7),
+        ] {
+            let mut n = bytes(seed, len);
+            n[0] |= 0x80;
+            n[len - 1] |= 1;
+            let m = PublicModulus::new(&n).unwrap_or_else(|| panic!("modulus"));
+            assert_eq!(m.len(), len);
+            for (i, e) in [3u64, 65537, (1 << 33) - 1, 1].into_iter().enumerate() {
+                let mut base = bytes(seed * 31 + i as u64, len);
+                base[0] &= 0x7f;
+                assert_eq!(
+                    m.pow(&base, e),
+                    Some(reference(&n, &base, e)),
+                    "{len} bytes, e = {e}"
+                );
+            }
+            // Edge bases: 0, 1, n − 1.
+            let mut n_minus_1 = n.clone();
+            n_minus_1[len - 1] -= 1;
+            for base in [
+                vec![0u8; len],
+                {
+                    let mut b = vec![0u8; len];
+                    b[len - 1] = 1;
+                    b
+                },
+                n_minus_1,
+            ] {
+                assert_eq!(m.pow(&base, 65537), Some(reference(&n, &base, 65537)));
+            }
+            assert_eq!(m.pow(&n, 65537), None, "a base of n is refused");
+        }
+    }
+
+    #[test]
+    fn a_modulus_not_filling_its_top_limb() {
+        // 2047 and 1025 bits: R mod n needs the doubling loop.
+        for (len, top) in [(256usize, 0x40u8), (129, 0x01)] {
+            let mut n = bytes(len as u64, len);
+            n[0] = top;
+            n[len - 1] |= 1;
+            let m = PublicModulus::new(&n).unwrap_or_else(|| panic!("modulus"));
+            let mut base = bytes(9, len);
+            base[0] = 0;
+            assert_eq!(m.pow(&base, 65537), Some(reference(&n, &base, 65537)));
+        }
+    }
+
+    #[test]
+    fn even_or_zero_moduli_are_refused() {
+        assert!(PublicModulus::new(&[0, 0]).is_none());
+        assert!(PublicModulus::new(&[0x80, 0x02]).is_none());
+        assert!(PublicModulus::new(&[]).is_none());
+    }
+}
