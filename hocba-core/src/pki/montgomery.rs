@@ -96,10 +96,11 @@ impl PublicModulus {
         for _ in top..64 * limbs {
             double_mod(&mut x, &n);
         }
-        // R² = 2^(64·limbs)·R: with 64·limbs = k·2^j (k odd), k doublings of R then j
-        // Montgomery squarings (mont(a, a) = a²/R, so 2^k·R becomes 2^(2k)·R).
+        // R² = 2^(64·limbs)·R: with 64·limbs = k·2^j, k doublings of R then j Montgomery
+        // squarings (mont(a, a) = a²/R, so 2^k·R becomes 2^(2k)·R). A doubling costs about
+        // 1/500 of a squaring at these sizes: j = 3 (k = 8·limbs) is near the cheapest split.
         let total = 64 * limbs;
-        let j = total.trailing_zeros();
+        let j = total.trailing_zeros().min(3);
         let k = total >> j;
         for _ in 0..k {
             double_mod(&mut x, &n);
