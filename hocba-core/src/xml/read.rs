@@ -404,8 +404,10 @@ impl<'i> Cursor<'i> {
         }
     }
 
-    /// The text content of the element just opened, up to its end tag (normalised, NFC).
-    fn raw_text(&mut self, element: &str) -> Result<String> {
+    /// The text content of the element just opened, up to its end tag (normalised, NFC);
+    /// borrowed from the input when it is one plain text token (the common case), so that codes,
+    /// numbers and booleans cost no allocation.
+    fn raw_text(&mut self, element: &str) -> Result<Cow<'i, str>> {
         let start = self.pos();
         // Most fields are one text token: keep it borrowed and copy once at the end.
         let mut single: Option<Cow<'i, str>> = None;
@@ -452,14 +454,20 @@ impl<'i> Cursor<'i> {
                 _ => self.buf.push_str(&piece),
             }
         }
-        let text: &str = if many {
-            &self.buf
+        let normalized = if many {
+            normalize_text(&self.buf).map(|t| Cow::Owned(t.into_owned()))
         } else {
-            single.as_deref().unwrap_or("")
+            match single {
+                None => Ok(Cow::Borrowed("")),
+                Some(Cow::Borrowed(t)) => normalize_text(t),
+                Some(Cow::Owned(t)) => match normalize_text(&t) {
+                    Ok(Cow::Borrowed(_)) => Ok(Cow::Owned(t)),
+                    other => other.map(|n| Cow::Owned(n.into_owned())),
+                },
+            }
         };
-        match normalize_text(text) {
-            Ok(Cow::Borrowed(t)) => Ok(t.to_owned()),
-            Ok(Cow::Owned(t)) => Ok(t),
+        match normalized {
+            Ok(t) => Ok(t),
             Err(TextError::IllegalChar(character)) => Err(self.err_at(
                 K::IllegalCharacter {
                     element: element.into(),
@@ -472,12 +480,12 @@ impl<'i> Cursor<'i> {
 
     fn text(&mut self, element: &str) -> Result<Text> {
         let s = self.raw_text(element)?;
-        Ok(Text::from_normalized(s))
+        Ok(Text::from_normalized(s.into_owned()))
     }
 
     fn code<T: for<'a> From<&'a str>>(&mut self, element: &str) -> Result<T> {
         let s = self.raw_text(element)?;
-        Ok(T::from(s.as_str()))
+        Ok(T::from(&s))
     }
 
     /// A number; an empty element is read as absent (the rules report a missing value).
@@ -492,7 +500,7 @@ impl<'i> Cursor<'i> {
             None => Err(self.err_at(
                 K::InvalidNumber {
                     element: element.into(),
-                    value: s,
+                    value: s.into_owned(),
                 },
                 start,
             )),
@@ -510,7 +518,7 @@ impl<'i> Cursor<'i> {
             _ => Err(self.err_at(
                 K::InvalidBoolean {
                     element: element.into(),
-                    value: s,
+                    value: s.into_owned(),
                 },
                 start,
             )),
