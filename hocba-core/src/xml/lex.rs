@@ -67,6 +67,18 @@ fn is_name_char(c: char) -> bool {
         || (!c.is_ascii() && !c.is_whitespace())
 }
 
+/// ASCII name characters (letters, digits, `_ - . :`), by byte: one load per character.
+static ASCII_NAME_CHAR: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 128 {
+        let b = i as u8;
+        t[i] = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':');
+        i += 1;
+    }
+    t
+};
+
 pub(crate) fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
@@ -103,6 +115,15 @@ impl<'i> Lexer<'i> {
             return Ok(Tok::Eof);
         }
         if b[start] != b'<' {
+            // Indentation between elements: white space up to the next '<' needs no search.
+            let mut i = start;
+            while i < b.len() && is_space(b[i]) {
+                i += 1;
+            }
+            if i > start && b.get(i) == Some(&b'<') {
+                self.pos = i;
+                return Ok(Tok::Text(&self.src[start..i]));
+            }
             // One pass to the next '<', noting '>' (for ']]>') on the way.
             let mut end = b.len();
             for at in memchr::memchr2_iter(b'<', b'>', &b[start..]) {
@@ -137,9 +158,7 @@ impl<'i> Lexer<'i> {
         let mut i = at;
         if i < b.len() && (b[i].is_ascii_alphabetic() || b[i] == b'_') {
             i += 1;
-            while i < b.len()
-                && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'_' | b'-' | b'.' | b':'))
-            {
+            while i < b.len() && ASCII_NAME_CHAR[usize::from(b[i])] {
                 i += 1;
             }
             if i >= b.len() || b[i] < 0x80 {
