@@ -104,8 +104,9 @@ struct Cursor<'i> {
     buf: String,
     /// Open elements: qualified name and the namespace scope depth when opened.
     open: Vec<(&'i str, usize)>,
-    /// Namespace bindings in scope: prefix (`""` for the default) and URI.
-    ns: Vec<(&'i str, Cow<'i, str>)>,
+    /// Namespace bindings in scope: prefix (`""` for the default), URI, and whether the URI is
+    /// format v1's (compared once, when bound).
+    ns: Vec<(&'i str, Cow<'i, str>, bool)>,
     /// The attributes (other than namespace declarations) of the last start tag.
     attrs: Vec<(&'i str, Cow<'i, str>)>,
     /// An empty element (`<a/>`) owes its end.
@@ -168,9 +169,11 @@ impl<'i> Cursor<'i> {
                         lex::attributes(attrs).map_err(|(k, at)| self.err_at(k, attr_base + at))?;
                     for (k, v) in parsed {
                         if k == "xmlns" {
-                            self.ns.push(("", v));
+                            let ours = v == names::NAMESPACE;
+                            self.ns.push(("", v, ours));
                         } else if let Some(prefix) = k.strip_prefix("xmlns:") {
-                            self.ns.push((prefix, v));
+                            let ours = v == names::NAMESPACE;
+                            self.ns.push((prefix, v, ours));
                         } else {
                             self.attrs.push((k, v));
                         }
@@ -184,8 +187,8 @@ impl<'i> Cursor<'i> {
                     .ns
                     .iter()
                     .rev()
-                    .find(|(p, _)| *p == prefix)
-                    .is_some_and(|(_, uri)| uri == names::NAMESPACE);
+                    .find(|(p, _, _)| *p == prefix)
+                    .is_some_and(|(_, _, ours)| *ours);
                 self.open.push((name, scope));
                 self.pending_end = empty;
                 Ev::Start {
@@ -225,8 +228,8 @@ impl<'i> Cursor<'i> {
         self.ns
             .iter()
             .rev()
-            .find(|(p, _)| *p == prefix)
-            .map(|(_, u)| u.to_string())
+            .find(|(p, _, _)| *p == prefix)
+            .map(|(_, u, _)| u.to_string())
             .filter(|u| !u.is_empty())
     }
 
@@ -352,14 +355,13 @@ impl<'i> Cursor<'i> {
                     // Canonical documents list members in order: try the one after the last
                     // match first.
                     let hint = self.hint.min(allowed.len());
-                    let known = allowed[hint..]
-                        .iter()
-                        .chain(&allowed[..hint])
-                        .copied()
-                        .find(|a| *a == local);
-                    if let Some(k) = known {
-                        self.hint = allowed.iter().position(|a| *a == k).unwrap_or(0);
+                    let index = (hint..allowed.len())
+                        .chain(0..hint)
+                        .find(|&k| allowed[k] == local);
+                    if let Some(k) = index {
+                        self.hint = k;
                     }
+                    let known = index.map(|k| allowed[k]);
                     if !ours && known.is_some() {
                         return Err(self.err(K::ForeignElement {
                             name: qname.to_owned(),
