@@ -113,6 +113,16 @@ pub fn normalize_text(s: &str) -> Result<Cow<'_, str>, TextError> {
     }
 }
 
+/// `s.trim()`, without looking for Unicode white space when the text starts and ends with a
+/// printable ASCII character (most values: codes, dates, names ending in a plain letter).
+pub(crate) fn trim(s: &str) -> &str {
+    match s.as_bytes() {
+        [first, .., last] if (0x21..0x80).contains(first) && (0x21..0x80).contains(last) => s,
+        [only] if (0x21..0x80).contains(only) => s,
+        _ => s.trim(),
+    }
+}
+
 /// Text as written, NFC-normalised, with line ends as `\n`.
 ///
 /// Văn bản — the value of a text field. Construct it with [`Text::new`] (which normalises) or
@@ -147,7 +157,7 @@ impl Text {
 
     /// True when empty after trimming white space (the rules' "blank").
     pub fn is_blank(&self) -> bool {
-        self.0.trim().is_empty()
+        trim(&self.0).is_empty()
     }
 
     /// Length in Unicode scalar values (the unit of `format.md`'s text limits).

@@ -31,6 +31,7 @@ mod years;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::model::trim;
 use crate::model::{Record, SchoolYear, YearResult};
 pub use codes::Code;
 pub use finding::{Finding, Severity};
@@ -170,12 +171,12 @@ impl<'a> YearCtx<'a> {
 
 /// Blank: absent, or empty after trimming white space.
 pub(crate) fn blank(t: Option<&str>) -> bool {
-    t.is_none_or(|s| s.trim().is_empty())
+    t.is_none_or(|s| trim(s).is_empty())
 }
 
 /// `không` ("none"), matched case-insensitively after trimming.
 pub(crate) fn is_khong(s: &str) -> bool {
-    let t = s.trim();
+    let t = trim(s);
     // "không" in any case is 6 bytes of UTF-8 (NFC): only those need lower-casing.
     t.len() == "không".len() && (t == "không" || t.to_lowercase() == "không")
 }

@@ -169,7 +169,8 @@ impl Walker<'_> {
             self.missing(path);
             return;
         }
-        let n = t.char_len();
+        // A text of at most `limit` bytes has at most `limit` characters: count only longer ones.
+        let n = if t.len() > limit { t.char_len() } else { 0 };
         if n > limit {
             self.out.push(
                 &c::FIELD_TOO_LONG,
