@@ -75,6 +75,7 @@ def test_public_names() -> None:
         "RenderError",
         "Report",
         "SigningError",
+        "SigningKey",
         "VerificationError",
         "VerificationReport",
         "Verifier",
