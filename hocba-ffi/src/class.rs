@@ -17,9 +17,9 @@ use serde_json::{Map, Value};
 use crate::buffer::hocba_buffer;
 use crate::error::hocba_error;
 use crate::guard;
+use crate::guard::{bytes, c_str, deliver};
 use crate::report::hocba_report;
 use crate::result::hocba_result;
-use crate::sign::{bytes, c_str, deliver};
 
 /// The name of a table given without one.
 const DEFAULT_TABLE_NAME: &str = "table.csv";
@@ -290,22 +290,9 @@ pub unsafe extern "C" fn hocba_class_check(
         check(input, name, unsafe { c_str(options_json) })
     }))
     .unwrap_or_else(|_| Err(hocba_error::from_result(hocba_result::Panic)));
-    match outcome {
-        Ok(report) => {
-            // SAFETY: success implies `report_out` is not NULL (checked above), and the caller
-            // guarantees it points to a writable pointer.
-            unsafe { report_out.write(guard::into_raw(hocba_report::new(report))) };
-            hocba_result::Ok
-        }
-        Err(error) => {
-            let result = error.result();
-            if !error_out.is_null() {
-                // SAFETY: not NULL, and the caller guarantees it points to a writable pointer.
-                unsafe { error_out.write(guard::into_raw(error)) };
-            }
-            result
-        }
-    }
+    // SAFETY: success implies `report_out` is not NULL (checked above) and the caller
+    // guarantees it is writable; `error_out` is NULL or writable.
+    unsafe { guard::deliver_with(outcome, report_out, error_out, hocba_report::new) }
 }
 
 /// The `count` entries of a C array, or an empty slice when `count` is 0 (`ptr` may then be

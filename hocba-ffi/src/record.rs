@@ -42,15 +42,11 @@ unsafe fn parse(
     len: usize,
     record_out: *mut *mut hocba_record,
 ) -> Result<hocba_record, hocba_error> {
-    if data.is_null() || record_out.is_null() {
+    if record_out.is_null() {
         return Err(hocba_error::from_result(hocba_result::NullArgument));
     }
-    if len > isize::MAX as usize {
-        return Err(hocba_error::from_result(hocba_result::InvalidArgument));
-    }
-    // SAFETY: `data` is not NULL, the caller guarantees `len` readable bytes there that stay
-    // unchanged during the call, and `len` is at most isize::MAX (checked above).
-    let input = unsafe { std::slice::from_raw_parts(data, len) };
+    // SAFETY: per the caller's contract.
+    let input = unsafe { guard::bytes(data, len) }?;
     match hocba_core::read_record(input) {
         Ok(record) => Ok(hocba_record { record }),
         Err(error) => Err(hocba_error::from_core(&error)),
@@ -88,22 +84,9 @@ pub unsafe extern "C" fn hocba_record_parse(
     // SAFETY: the caller's guarantees are those `parse` needs.
     let outcome = catch_unwind(AssertUnwindSafe(|| unsafe { parse(data, len, record_out) }))
         .unwrap_or_else(|_| Err(hocba_error::from_result(hocba_result::Panic)));
-    match outcome {
-        Ok(record) => {
-            // SAFETY: `parse` succeeds only when `record_out` is not NULL; the caller
-            // guarantees it points to a writable pointer.
-            unsafe { record_out.write(guard::into_raw(record)) };
-            hocba_result::Ok
-        }
-        Err(error) => {
-            let result = error.result();
-            if !error_out.is_null() {
-                // SAFETY: not NULL, and the caller guarantees it points to a writable pointer.
-                unsafe { error_out.write(guard::into_raw(error)) };
-            }
-            result
-        }
-    }
+    // SAFETY: `parse` succeeds only when `record_out` is not NULL; the caller guarantees it
+    // points to a writable pointer, and `error_out` is NULL or writable.
+    unsafe { guard::deliver_with(outcome, record_out, error_out, |record| record) }
 }
 
 /// Writes `record` with `write` into a new buffer stored in `*out`.

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::buffer::hocba_buffer;
 use crate::error::hocba_error;
-use crate::guard;
+use crate::guard::{self, bytes, c_str, deliver};
 use crate::record::hocba_record;
 use crate::result::hocba_result;
 
@@ -73,34 +73,6 @@ fn settings(options: Option<&CStr>) -> Result<RenderSettings, hocba_error> {
     Ok(settings)
 }
 
-/// Writes the outcome of a function that makes a buffer: the buffer to `out` on success, the
-/// error to `error_out` (when not NULL) on failure.
-///
-/// # Safety
-/// `out` points to a writable pointer when `outcome` is `Ok`; `error_out` is NULL or points to a
-/// writable pointer.
-unsafe fn deliver(
-    outcome: Result<Vec<u8>, hocba_error>,
-    out: *mut *mut hocba_buffer,
-    error_out: *mut *mut hocba_error,
-) -> hocba_result {
-    match outcome {
-        Ok(bytes) => {
-            // SAFETY: per this function's contract.
-            unsafe { out.write(guard::into_raw(hocba_buffer::new(bytes))) };
-            hocba_result::Ok
-        }
-        Err(error) => {
-            let result = error.result();
-            if !error_out.is_null() {
-                // SAFETY: not NULL, and the caller guarantees it points to a writable pointer.
-                unsafe { error_out.write(guard::into_raw(error)) };
-            }
-            result
-        }
-    }
-}
-
 /// Renders one school year of `record` as its PDF/A-3b document (`signing.md`, "Container"):
 /// cover, pupil information with the photo, learning history and the year page, the record cut
 /// down to that year embedded as `hocba.xml`, and the empty signature fields `GVCN`, `HT` (and
@@ -145,13 +117,8 @@ pub unsafe extern "C" fn hocba_render(
         if pdf_out.is_null() {
             return Err(hocba_error::from_result(hocba_result::NullArgument));
         }
-        let options = if options_json.is_null() {
-            None
-        } else {
-            // SAFETY: not NULL, and the caller guarantees a NUL-terminated string.
-            Some(unsafe { CStr::from_ptr(options_json) })
-        };
-        let settings = settings(options)?;
+        // SAFETY: NULL or a NUL-terminated string, per the caller's contract.
+        let settings = settings(unsafe { c_str(options_json) })?;
         hocba_core::pdf::render(record.record(), &settings)
             .map_err(|e| hocba_error::from_core(&e.into()))
     }))
@@ -186,15 +153,11 @@ pub unsafe extern "C" fn hocba_extract(
     error_out: *mut *mut hocba_error,
 ) -> hocba_result {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        if pdf.is_null() || xml_out.is_null() {
+        if xml_out.is_null() {
             return Err(hocba_error::from_result(hocba_result::NullArgument));
         }
-        if len > isize::MAX as usize {
-            return Err(hocba_error::from_result(hocba_result::InvalidArgument));
-        }
-        // SAFETY: `pdf` is not NULL, the caller guarantees `len` readable bytes there that stay
-        // unchanged during the call, and `len` is at most isize::MAX (checked above).
-        let input = unsafe { std::slice::from_raw_parts(pdf, len) };
+        // SAFETY: per the caller's contract.
+        let input = unsafe { bytes(pdf, len) }?;
         hocba_core::pdf::extract_xml(input).map_err(|e| hocba_error::from_core(&e.into()))
     }))
     .unwrap_or_else(|_| Err(hocba_error::from_result(hocba_result::Panic)));

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::buffer::hocba_buffer;
 use crate::error::hocba_error;
-use crate::guard;
+use crate::guard::{self, bytes, c_str, deliver};
 use crate::result::hocba_result;
 
 /// A document prepared for an external signer, between `hocba_sign_prepare` and
@@ -133,63 +133,6 @@ fn request(options: Option<&CStr>) -> Result<SignRequest, hocba_error> {
     request.reason = reason;
     request.allow_invalid = allow_invalid;
     Ok(request)
-}
-
-/// The `len` bytes at `data`, checked for NULL and length.
-///
-/// # Safety
-/// `data` is NULL or points to `len` readable bytes that stay unchanged for `'a`.
-pub(crate) unsafe fn bytes<'a>(data: *const u8, len: usize) -> Result<&'a [u8], hocba_error> {
-    if data.is_null() {
-        return Err(hocba_error::from_result(hocba_result::NullArgument));
-    }
-    if len > isize::MAX as usize {
-        return Err(hocba_error::from_result(hocba_result::InvalidArgument));
-    }
-    // SAFETY: not NULL, at most isize::MAX bytes, readable per the caller's contract.
-    Ok(unsafe { std::slice::from_raw_parts(data, len) })
-}
-
-/// A NUL-terminated string received from C, or `None` for NULL.
-///
-/// # Safety
-/// `s` is NULL or a NUL-terminated string that stays unchanged for `'a`.
-pub(crate) unsafe fn c_str<'a>(s: *const c_char) -> Option<&'a CStr> {
-    // SAFETY: per this function's contract.
-    (!s.is_null()).then(|| unsafe { CStr::from_ptr(s) })
-}
-
-/// Writes the error to `error_out` when it is not NULL and returns its code.
-///
-/// # Safety
-/// `error_out` is NULL or points to a writable pointer.
-unsafe fn fail(error: hocba_error, error_out: *mut *mut hocba_error) -> hocba_result {
-    let result = error.result();
-    if !error_out.is_null() {
-        // SAFETY: not NULL, and the caller guarantees it points to a writable pointer.
-        unsafe { error_out.write(guard::into_raw(error)) };
-    }
-    result
-}
-
-/// Writes a buffer to `out` (not NULL, checked by the caller) or the error to `error_out`.
-///
-/// # Safety
-/// `out` points to a writable pointer; `error_out` is NULL or points to a writable pointer.
-pub(crate) unsafe fn deliver(
-    outcome: Result<Vec<u8>, hocba_error>,
-    out: *mut *mut hocba_buffer,
-    error_out: *mut *mut hocba_error,
-) -> hocba_result {
-    match outcome {
-        Ok(bytes) => {
-            // SAFETY: per this function's contract.
-            unsafe { out.write(guard::into_raw(hocba_buffer::new(bytes))) };
-            hocba_result::Ok
-        }
-        // SAFETY: per this function's contract.
-        Err(error) => unsafe { fail(error, error_out) },
-    }
 }
 
 /// Adds one signature to a rendered document (`signing.md`, "Signing"): a PAdES B-B signature
@@ -522,14 +465,12 @@ pub unsafe extern "C" fn hocba_sign_prepare(
             .map_err(|e| sign_error(&e))
     }))
     .unwrap_or_else(|_| Err(hocba_error::from_result(hocba_result::Panic)));
-    match outcome {
-        Ok(prepared) => {
-            // SAFETY: not NULL (success implies the check above) and writable per the caller.
-            unsafe { session_out.write(guard::into_raw(hocba_signing_session { prepared })) };
-            hocba_result::Ok
-        }
-        // SAFETY: per the caller's contract.
-        Err(error) => unsafe { fail(error, error_out) },
+    // SAFETY: success implies `session_out` is not NULL (checked above) and writable per the
+    // caller's contract; `error_out` is NULL or writable.
+    unsafe {
+        guard::deliver_with(outcome, session_out, error_out, |prepared| {
+            hocba_signing_session { prepared }
+        })
     }
 }
 

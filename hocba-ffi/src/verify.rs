@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use crate::buffer::hocba_buffer;
 use crate::error::hocba_error;
+use crate::guard::{bytes, c_str, deliver};
 use crate::result::hocba_result;
-use crate::sign::{bytes, c_str, deliver};
 
 fn invalid(en: String, vi: String) -> hocba_error {
     hocba_error::with_messages(hocba_result::VerifyInvalidOptions, en, vi)

@@ -126,25 +126,24 @@ fn width(glyphs: &[Glyph]) -> u32 {
 /// Breaks a paragraph into lines no wider than `max` font units, at spaces where possible (a
 /// word wider than a line is cut).
 fn wrap(glyphs: &[Glyph], max: u32) -> Vec<Vec<Glyph>> {
+    let space = glyphs.iter().find(|g| g.ch == ' ').copied();
+    let space_w = space.map_or(0, |g| u32::from(g.advance));
     let mut lines: Vec<Vec<Glyph>> = Vec::new();
     let mut line: Vec<Glyph> = Vec::new();
+    let mut line_w = 0u32;
     for word in glyphs.split(|g| g.ch == ' ').filter(|w| !w.is_empty()) {
-        let space = glyphs
-            .iter()
-            .find(|g| g.ch == ' ')
-            .map_or(0, |g| u32::from(g.advance));
+        let word_w = width(word);
         let joined = if line.is_empty() {
-            width(word)
+            word_w
         } else {
-            width(&line) + space + width(word)
+            line_w + space_w + word_w
         };
         if joined <= max {
-            if !line.is_empty() {
-                if let Some(sp) = glyphs.iter().find(|g| g.ch == ' ') {
-                    line.push(*sp);
-                }
+            if let (false, Some(sp)) = (line.is_empty(), space) {
+                line.push(sp);
             }
             line.extend_from_slice(word);
+            line_w = joined;
             continue;
         }
         if !line.is_empty() {
@@ -162,6 +161,7 @@ fn wrap(glyphs: &[Glyph], max: u32) -> Vec<Vec<Glyph>> {
             acc += u32::from(g.advance);
         }
         line.extend_from_slice(&word[start..]);
+        line_w = acc;
     }
     if !line.is_empty() {
         lines.push(line);
