@@ -58,17 +58,100 @@ fn sub_in_place(a: &mut [u64], b: &[u64]) {
     }
 }
 
-/// `x = 2x mod n` (x < n).
-fn double_mod(x: &mut [u64], n: &[u64]) {
+/// `x = x·2⁶⁴ mod n` for a normalised `n` (top bit of its top limb set) and `x < n`, equal
+/// lengths: one step of schoolbook division (Knuth, TAOCP vol. 2, 4.3.1, algorithm D). The
+/// quotient limb is estimated from the top limbs, which for a normalised divisor is at most 2
+/// too large, and corrected by adding `n` back.
+fn shift_limb_mod(x: &mut [u64], n: &[u64]) {
+    let l = n.len();
+    // y = x·2⁶⁴ has limbs [0, x₀, …, x_{l−1}]; its top two are x_{l−1}, x_{l−2}.
+    let top = x[l - 1];
+    let next = if l >= 2 { x[l - 2] } else { 0 };
+    let d = n[l - 1];
+    let q = if top >= d {
+        u64::MAX
+    } else {
+        let num = (u128::from(top) << 64) | u128::from(next);
+        // top < d, so the quotient fits in 64 bits.
+        (num / u128::from(d)) as u64
+    };
+    // y − q·n, limb by limb from the bottom (y₀ = 0, y_i = x_{i−1}); `high` is the top limb.
     let mut carry = 0u64;
-    for w in x.iter_mut() {
-        let next = *w >> 63;
-        *w = (*w << 1) | carry;
-        carry = next;
+    let mut borrow = 0u64;
+    let mut below = 0u64;
+    for (xi, &ni) in x.iter_mut().zip(n) {
+        let p = u128::from(q) * u128::from(ni) + u128::from(carry);
+        carry = (p >> 64) as u64;
+        let yi = std::mem::replace(xi, 0);
+        let (d1, o1) = below.overflowing_sub(p as u64);
+        let (d2, o2) = d1.overflowing_sub(borrow);
+        *xi = d2;
+        borrow = u64::from(o1 || o2);
+        below = yi;
     }
-    if carry == 1 || ge(x, n) {
-        sub_in_place(x, n);
+    // The top limb of y is x_{l−1} (now in `below`); the result's top limb is signed.
+    let (h1, o1) = below.overflowing_sub(carry);
+    let (mut high, o2) = h1.overflowing_sub(borrow);
+    let mut negative = o1 || o2;
+    // Add n back while the remainder is negative: at most twice for a normalised n (Knuth's
+    // theorem B), and never more however the limbs are chosen.
+    for _ in 0..2 {
+        if !negative {
+            break;
+        }
+        let mut c = 0u64;
+        for (xi, &ni) in x.iter_mut().zip(n) {
+            let s = u128::from(*xi) + u128::from(ni) + u128::from(c);
+            *xi = s as u64;
+            c = (s >> 64) as u64;
+        }
+        let (h, o) = high.overflowing_add(c);
+        high = h;
+        // The signed top limb returns to zero from below: a carry out ends the deficit.
+        if o {
+            negative = false;
+        }
     }
+    debug_assert!(!negative && high == 0);
+}
+
+/// `2^(128·l) mod n` (R² for R = 2^(64·l)) for an odd `n` of `l` limbs whose top limb is not
+/// zero: the modulus is normalised, a power of two below it is shifted up one limb at a time
+/// by [`shift_limb_mod`] (about l² multiplications in all, half a Montgomery product), and the
+/// result shifted back.
+fn r_squared(n: &[u64]) -> Vec<u64> {
+    let l = n.len();
+    let s = n[l - 1].leading_zeros();
+    let shifted: Vec<u64> = if s == 0 {
+        n.to_vec()
+    } else {
+        let mut out = vec![0u64; l];
+        for i in 0..l {
+            let low = if i > 0 { n[i - 1] >> (64 - s) } else { 0 };
+            out[i] = (n[i] << s) | low;
+        }
+        out
+    };
+    // Start from 2^s·2^(64·(l−1)) < n·2^s when s < 63 (l + 1 steps to 2^s·R²), else from 2^s.
+    let mut x = vec![0u64; l];
+    let steps = if s < 63 {
+        x[l - 1] = 1 << s;
+        l + 1
+    } else {
+        x[0] = 1 << s;
+        2 * l
+    };
+    for _ in 0..steps {
+        shift_limb_mod(&mut x, &shifted);
+    }
+    // (2^s·R²) mod (2^s·n) = 2^s·(R² mod n): shift back.
+    if s > 0 {
+        for i in 0..l {
+            let high = if i + 1 < l { x[i + 1] << (64 - s) } else { 0 };
+            x[i] = (x[i] >> s) | high;
+        }
+    }
+    x
 }
 
 impl PublicModulus {
@@ -88,34 +171,13 @@ impl PublicModulus {
         for _ in 0..6 {
             inv = inv.wrapping_mul(2u64.wrapping_sub(low.wrapping_mul(inv)));
         }
-        let bits = n_be.len() * 8 - n_be[0].leading_zeros() as usize;
-        // R mod n: 2^(bits−1) < n, doubled up to 2^(64·limbs).
-        let mut x = vec![0u64; limbs];
-        let top = bits - 1;
-        x[top / 64] = 1u64 << (top % 64);
-        for _ in top..64 * limbs {
-            double_mod(&mut x, &n);
-        }
-        // R² = 2^(64·limbs)·R: with 64·limbs = k·2^j, k doublings of R then j Montgomery
-        // squarings (mont(a, a) = a²/R, so 2^k·R becomes 2^(2k)·R). A doubling costs about
-        // 1/500 of a squaring at these sizes: j = 3 (k = 8·limbs) is near the cheapest split.
-        let total = 64 * limbs;
-        let j = total.trailing_zeros().min(3);
-        let k = total >> j;
-        for _ in 0..k {
-            double_mod(&mut x, &n);
-        }
-        let mut m = PublicModulus {
+        let r2 = r_squared(&n);
+        Some(PublicModulus {
             n,
             n0: inv.wrapping_neg(),
-            r2: Vec::new(),
+            r2,
             bytes: n_be.len(),
-        };
-        for _ in 0..j {
-            x = m.mul(&x, &x);
-        }
-        m.r2 = x;
-        Some(m)
+        })
     }
 
     /// The modulus length in bytes.
@@ -282,7 +344,7 @@ mod tests {
 
     #[test]
     fn a_modulus_not_filling_its_top_limb() {
-        // 2047 and 1025 bits: R mod n needs the doubling loop.
+        // 2047 and 1025 bits: R² needs the normalising shift.
         for (len, top) in [(256usize, 0x40u8), (129, 0x01)] {
             let mut n = bytes(len as u64, len);
             n[0] = top;
@@ -292,6 +354,62 @@ mod tests {
             base[0] = 0;
             assert_eq!(m.pow(&base, 65537), Some(reference(&n, &base, 65537)));
         }
+    }
+
+    /// R² by division equals R² by 128·l modular doublings of 1, for moduli of 1 to 65 limbs
+    /// whose top limb has 0 to 63 leading zeros, and for the extreme top limbs.
+    #[test]
+    fn r_squared_equals_repeated_doubling() {
+        fn doubled(n: &[u64]) -> Vec<u64> {
+            let mut x = vec![0u64; n.len()];
+            x[0] = 1;
+            for _ in 0..128 * n.len() {
+                let mut carry = 0u64;
+                for w in x.iter_mut() {
+                    let next = *w >> 63;
+                    *w = (*w << 1) | carry;
+                    carry = next;
+                }
+                if carry == 1 || ge(&x, n) {
+                    sub_in_place(&mut x, n);
+                }
+            }
+            x
+        }
+        let mut cases = 0;
+        for limbs in [1usize, 2, 3, 5, 8, 16, 17, 32, 48, 64, 65] {
+            for (k, top) in [
+                u64::MAX,
+                1 << 63,
+                (1 << 63) | 1,
+                1,
+                3,
+                (1 << 62) + 12345,
+                0x0000_0001_0000_0000,
+                0x00FF_FFFF_FFFF_FFFF,
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                let raw = bytes(limbs as u64 * 97 + k as u64, limbs * 8);
+                let mut n: Vec<u64> = raw
+                    .chunks(8)
+                    .map(|c| {
+                        let mut w = [0u8; 8];
+                        w.copy_from_slice(c);
+                        u64::from_le_bytes(w)
+                    })
+                    .collect();
+                n[0] |= 1;
+                n[limbs - 1] = if limbs == 1 { top | 1 } else { top };
+                if limbs == 1 && n[0] == 1 {
+                    continue; // n = 1: every value is 0 mod n, not an RSA modulus
+                }
+                assert_eq!(r_squared(&n), doubled(&n), "{limbs} limbs, top {top:#x}");
+                cases += 1;
+            }
+        }
+        assert!(cases > 80);
     }
 
     #[test]
