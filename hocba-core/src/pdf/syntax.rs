@@ -991,27 +991,29 @@ impl Parser<'_> {
     /// A hexadecimal string at `p` (which holds `<`, not followed by `<`).
     fn hex_string(&self, p: usize) -> Result<(PdfString, usize), SyntaxError> {
         let rest = &self.src[p + 1..];
-        // Fast path: only digits, an even number of them (`/Contents <3082…>`).
-        let run = rest
-            .iter()
-            .position(|&b| HEX[usize::from(b)] > 15)
-            .unwrap_or(rest.len());
-        if rest.get(run) == Some(&b'>') && run.is_multiple_of(2) {
-            let bytes = rest[..run]
-                .chunks_exact(2)
-                .map(|pair| (HEX[usize::from(pair[0])] << 4) | HEX[usize::from(pair[1])])
-                .collect();
-            let end = p + run + 2;
-            let string = PdfString {
-                bytes,
-                hex: true,
-                span: p..end,
-            };
-            return Ok((string, end));
+        // Fast path: blocks of 32 digits decoded in one pass (`/Contents <3082…>` is tens of
+        // thousands of them); the first block holding anything else, and the tail, go through
+        // the general loop below, which starts with no pending digit.
+        // The string ends at the first `>`: half the bytes before it bound the output.
+        let bound = memchr::memchr(b'>', rest).unwrap_or(0) / 2;
+        let mut out = Vec::with_capacity(bound);
+        let mut done = 0;
+        for block in rest.chunks_exact(32) {
+            let mut bad = 0u8;
+            let mut bytes = [0u8; 16];
+            for (o, pair) in bytes.iter_mut().zip(block.chunks_exact(2)) {
+                let (h, l) = (HEX[usize::from(pair[0])], HEX[usize::from(pair[1])]);
+                bad |= h | l;
+                *o = (h << 4) | (l & 0x0F);
+            }
+            if bad > 15 {
+                break;
+            }
+            out.extend_from_slice(&bytes);
+            done += 32;
         }
-        let mut out = Vec::with_capacity(run.div_ceil(2));
         let mut high: Option<u8> = None;
-        for (i, &b) in rest.iter().enumerate() {
+        for (i, &b) in rest.iter().enumerate().skip(done) {
             match HEX[usize::from(b)] {
                 v @ 0..16 => match high.take() {
                     Some(h) => out.push((h << 4) | v),
@@ -1705,6 +1707,64 @@ mod tests {
             panic!("string")
         };
         assert_eq!((s.span, s.hex), (0..6, true));
+    }
+
+    /// The block decoder of long hex strings agrees with a digit-by-digit reading, wherever a
+    /// space, an odd digit, a bad character or the end falls relative to its 32-digit blocks.
+    #[test]
+    fn long_hex_strings_agree_with_a_simple_reading() {
+        fn simple(body: &[u8]) -> Result<Vec<u8>, ()> {
+            let digits: Vec<u8> = body
+                .iter()
+                .filter(|b| !is_whitespace(**b))
+                .map(|&b| match HEX[usize::from(b)] {
+                    v @ 0..16 => Ok(v),
+                    _ => Err(()),
+                })
+                .collect::<Result<_, _>>()?;
+            Ok(digits
+                .chunks(2)
+                .map(|p| (p[0] << 4) | p.get(1).copied().unwrap_or(0))
+                .collect())
+        }
+        let digits = b"0123456789abcdefABCDEF";
+        for len in [0usize, 1, 31, 32, 33, 63, 64, 65, 95, 96, 200] {
+            let body: Vec<u8> = (0..len).map(|i| digits[(i * 7) % digits.len()]).collect();
+            for at in [
+                None,
+                Some(0),
+                Some(5),
+                Some(31),
+                Some(32),
+                Some(40),
+                Some(64),
+            ] {
+                for insert in [b' ', b'\n', b'G', b'(', b'\x80'] {
+                    let mut b = body.clone();
+                    if let Some(at) = at {
+                        if at > b.len() {
+                            continue;
+                        }
+                        b.insert(at, insert);
+                    }
+                    let mut src = vec![b'<'];
+                    src.extend_from_slice(&b);
+                    src.push(b'>');
+                    let got = match parse(&src) {
+                        Ok(Object::String(s)) => {
+                            assert_eq!((s.span.clone(), s.hex), (0..src.len(), true));
+                            Ok(s.bytes)
+                        }
+                        Ok(other) => panic!("not a string: {other:?}"),
+                        Err(e) => {
+                            assert_eq!(e.kind, SyntaxErrorKind::BadHexString, "{src:?}");
+                            Err(())
+                        }
+                    };
+                    assert_eq!(got, simple(&b), "{:?}", String::from_utf8_lossy(&src));
+                }
+            }
+        }
     }
 
     #[test]
