@@ -930,7 +930,16 @@ pub struct Resolver<'a> {
     streams: RefCell<HashMap<(u32, usize), Rc<ObjectStream>>>,
     /// Lookups in progress (loop and depth guard).
     active: RefCell<Vec<ObjRef>>,
+    /// Streams decoded by [`Resolver::decode_stream`], by the file offset of their data (the
+    /// embedded record is read at every signed revision, where it is usually the same object;
+    /// the data's place decides the dictionary before it, so the filters too),
+    /// with the bytes they hold together.
+    decoded: RefCell<(HashMap<(usize, usize), Rc<[u8]>>, usize)>,
 }
+
+/// What [`Resolver::decode_stream`] keeps: streams up to 1 MiB, 4 MiB in all.
+const MAX_MEMO_STREAM: usize = 1 << 20;
+const MAX_MEMO_TOTAL: usize = 4 << 20;
 
 /// Pops the lookup from the active stack when dropped.
 struct ActiveGuard<'r>(&'r RefCell<Vec<ObjRef>>);
@@ -958,6 +967,7 @@ impl<'a> Resolver<'a> {
             cache: RefCell::new(HashMap::new()),
             streams: RefCell::new(HashMap::new()),
             active: RefCell::new(Vec::new()),
+            decoded: RefCell::new((HashMap::new(), 0)),
         }
     }
 
@@ -1309,9 +1319,20 @@ impl<'a> Resolver<'a> {
         self.budget
     }
 
-    /// The decoded data of a stream of the file, charged to the budget.
-    pub fn decode_stream(&self, stream: &super::syntax::Stream) -> Result<Vec<u8>, SyntaxError> {
-        super::syntax::decode_stream(self.file, stream, self.budget)
+    /// The decoded data of a stream of the file, charged to the budget. A stream decoded
+    /// before by this resolver (the same data in the file) is not decoded or charged again.
+    pub fn decode_stream(&self, stream: &super::syntax::Stream) -> Result<Rc<[u8]>, SyntaxError> {
+        let key = (stream.data.start, stream.data.end);
+        if let Some(hit) = self.decoded.borrow().0.get(&key) {
+            return Ok(Rc::clone(hit));
+        }
+        let data: Rc<[u8]> = super::syntax::decode_stream(self.file, stream, self.budget)?.into();
+        let mut memo = self.decoded.borrow_mut();
+        if data.len() <= MAX_MEMO_STREAM && memo.1 + data.len() <= MAX_MEMO_TOTAL {
+            memo.1 += data.len();
+            memo.0.insert(key, Rc::clone(&data));
+        }
+        Ok(data)
     }
 }
 

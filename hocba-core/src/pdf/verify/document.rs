@@ -12,6 +12,7 @@ use crate::model::{Record, SchoolKind};
 use crate::pdf::revisions::Resolver;
 use crate::pdf::syntax::Object;
 use crate::pdf::EMBEDDED_FILE_NAME;
+use std::rc::Rc;
 
 /// The profile used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +64,7 @@ pub(crate) fn choose_profile(
 }
 
 /// The decoded XMP packet of a revision's catalog.
-fn xmp(resolver: &Resolver<'_>, rev: usize) -> Option<Vec<u8>> {
+fn xmp(resolver: &Resolver<'_>, rev: usize) -> Option<Rc<[u8]>> {
     let catalog = resolver.catalog(rev).ok()?;
     let meta = resolver.resolve(catalog.get(b"Metadata")?, rev).ok()?;
     match &*meta {
@@ -91,7 +92,10 @@ fn xmp_property(xmp: &[u8], name: &str) -> Option<String> {
 /// The bytes of the embedded `hocba.xml` of a revision: `Some(Ok)` found and decoded,
 /// `Some(Err)` found but unreadable, `None` absent. Looked up in `/Names /EmbeddedFiles`, then
 /// in the catalog's `/AF`.
-pub(crate) fn embedded_xml(resolver: &Resolver<'_>, rev: usize) -> Option<Result<Vec<u8>, String>> {
+pub(crate) fn embedded_xml(
+    resolver: &Resolver<'_>,
+    rev: usize,
+) -> Option<Result<Rc<[u8]>, String>> {
     let catalog = resolver.catalog(rev).ok()?;
     let mut specs: Vec<Object> = Vec::new();
     if let Some(names) = catalog
@@ -145,7 +149,7 @@ pub(crate) fn embedded_xml(resolver: &Resolver<'_>, rev: usize) -> Option<Result
         }
     }
     let spec = specs.first()?;
-    let read = || -> Result<Vec<u8>, String> {
+    let read = || -> Result<Rc<[u8]>, String> {
         let d = fields::dict(resolver, spec, rev)
             .ok_or("the file specification is not a dictionary")?;
         let ef = d
