@@ -368,57 +368,54 @@ impl<'r, 'a> Analysis<'r, 'a> {
             }
         }
 
-        // New objects must be reachable only through the whitelisted roots.
+        // New objects must be reachable only through the whitelisted roots. The walk holds
+        // references, not objects: each indirect object is read (shared with the resolver's
+        // cache) and its direct parts searched for references where it lies.
         if !new_objects.is_empty() {
             let mut visited: BTreeSet<u32> = BTreeSet::new();
-            let mut stack: Vec<Object> = Vec::new();
+            let mut todo: Vec<ObjRef> = Vec::new();
+            let mut steps = 0usize;
             let empty = Dict::default();
             let trailer = r.trailer(last).unwrap_or(&empty);
             for (k, v) in &trailer.entries {
                 if k.as_slice() != b"Prev" && k.as_slice() != b"XRefStm" {
-                    stack.push(v.clone());
+                    refs_in(v, &mut todo, &mut steps);
                 }
             }
-            let mut steps = 0usize;
-            while let Some(o) = stack.pop() {
+            while let Some(x) = todo.pop() {
                 steps += 1;
                 if steps > MAX_WALK {
-                    changed.push(ChangedObject {
-                        object: 0,
-                        generation: 0,
-                        revision: last,
-                        kind: "analysis budget exceeded".into(),
-                    });
                     break;
                 }
-                match o {
-                    Object::Ref(x) => {
-                        if roots.contains(&x) || !visited.insert(x.num) {
-                            continue;
-                        }
-                        if let Some((nref, by)) = new_objects.get(&x.num) {
-                            if *nref == x {
-                                let kind = self
-                                    .get(x.num, last)
-                                    .map(|(_, o, _)| new_kind(&o))
-                                    .unwrap_or("new object");
-                                changed.push(ChangedObject {
-                                    object: x.num,
-                                    generation: x.gen,
-                                    revision: *by,
-                                    kind: kind.into(),
-                                });
-                            }
-                        }
-                        if let Ok(Some(loc)) = r.get(x, last) {
-                            stack.push((*loc.object).clone());
-                        }
-                    }
-                    Object::Array(a) => stack.extend(a),
-                    Object::Dict(d) => stack.extend(d.entries.into_iter().map(|(_, v)| v)),
-                    Object::Stream(s) => stack.extend(s.dict.entries.into_iter().map(|(_, v)| v)),
-                    _ => {}
+                if roots.contains(&x) || !visited.insert(x.num) {
+                    continue;
                 }
+                if let Some((nref, by)) = new_objects.get(&x.num) {
+                    if *nref == x {
+                        let kind = self
+                            .get(x.num, last)
+                            .map(|(_, o, _)| new_kind(&o))
+                            .unwrap_or("new object");
+                        changed.push(ChangedObject {
+                            object: x.num,
+                            generation: x.gen,
+                            revision: *by,
+                            kind: kind.into(),
+                        });
+                    }
+                }
+                if let Ok(Some(loc)) = r.get(x, last) {
+                    refs_in(&loc.object, &mut todo, &mut steps);
+                }
+            }
+            // Fail closed: a walk cut short may have missed a new object.
+            if steps > MAX_WALK {
+                changed.push(ChangedObject {
+                    object: 0,
+                    generation: 0,
+                    revision: last,
+                    kind: "analysis budget exceeded".into(),
+                });
             }
         }
         changed.sort_by_key(|c| (c.revision, c.object));
@@ -706,4 +703,24 @@ fn root_ref(r: &Resolver<'_>, rev: usize) -> Option<ObjRef> {
         .rev()
         .find_map(|x| x.trailer.get(b"Root"))
         .and_then(Object::as_ref)
+}
+
+/// Pushes the references among `o`'s direct parts (its array items and dictionary values, a
+/// stream's dictionary, at any depth) onto `out`, counting every part visited in `steps`; stops
+/// past [`MAX_WALK`] steps (the caller reports the walk as over budget).
+fn refs_in(o: &Object, out: &mut Vec<ObjRef>, steps: &mut usize) {
+    let mut stack: Vec<&Object> = vec![o];
+    while let Some(o) = stack.pop() {
+        *steps += 1;
+        if *steps > MAX_WALK {
+            return;
+        }
+        match o {
+            Object::Ref(x) => out.push(*x),
+            Object::Array(a) => stack.extend(a.iter().rev()),
+            Object::Dict(d) => stack.extend(d.entries.iter().rev().map(|(_, v)| v)),
+            Object::Stream(s) => stack.extend(s.dict.entries.iter().rev().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
 }
