@@ -203,9 +203,8 @@ impl Certificate {
         // Names.
         let subject_rdns =
             rawder::name_rdns(slice(&raw.subject)).ok_or_else(|| bad("unreadable subject"))?;
-        if rawder::name_rdns(slice(&raw.issuer)).is_none() {
-            return Err(bad("unreadable issuer"));
-        }
+        let issuer_rdns =
+            rawder::name_rdns(slice(&raw.issuer)).ok_or_else(|| bad("unreadable issuer"))?;
         let last_text = |oid: &str| {
             subject_rdns
                 .iter()
@@ -260,8 +259,8 @@ impl Certificate {
         Ok(Certificate {
             inner: Arc::new(Inner {
                 sha256: sha256(der),
-                subject: rawder::name_to_string(slice(&raw.subject)),
-                issuer: rawder::name_to_string(slice(&raw.issuer)),
+                subject: rawder::rdns_to_string(&subject_rdns),
+                issuer: rawder::rdns_to_string(&issuer_rdns),
                 common_name: last_text(CN),
                 organization: last_text(O),
                 uids,

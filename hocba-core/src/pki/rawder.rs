@@ -241,9 +241,14 @@ fn escape_value(value: &str, out: &mut String) {
 /// The RFC 4514 string of a `Name` (most specific RDN first). A name that cannot be read gives
 /// the `#hex` of its DER prefixed with `?`, so a report still shows something.
 pub(crate) fn name_to_string(name_der: &[u8]) -> String {
-    let Some(rdns) = name_rdns(name_der) else {
-        return format!("?#{}", hex(name_der));
-    };
+    match name_rdns(name_der) {
+        Some(rdns) => rdns_to_string(&rdns),
+        None => format!("?#{}", hex(name_der)),
+    }
+}
+
+/// [`name_to_string`] of a name already split by [`name_rdns`].
+pub(crate) fn rdns_to_string(rdns: &[Vec<NameAttr>]) -> String {
     let mut out = String::new();
     for (i, rdn) in rdns.iter().rev().enumerate() {
         if i > 0 {
