@@ -13,22 +13,14 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
 use hocba_core::pdf::verify::{parse_rfc3339, verify, VerifyOptions};
-use hocba_core::pki::{
-    build_path, digest, load_certificates, load_crls, verify_signature, Certificate, Crl, Hash,
-    PathOptions, Purpose, SignatureCache, TrustStore,
-};
+use hocba_core::pki::{load_certificates, load_crls, SignatureCache};
+
+#[path = "floor.rs"]
+mod floor;
 
 fn read(path: &str) -> Vec<u8> {
     let p = format!("{}/../{path}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
-}
-
-/// One RSA verification of the floor: key, algorithm, message, signature.
-struct Rsa {
-    key: Certificate,
-    alg: hocba_core::pki::SignatureAlgorithm,
-    message: Vec<u8>,
-    signature: Vec<u8>,
 }
 
 fn benches(c: &mut Criterion) {
@@ -40,81 +32,7 @@ fn benches(c: &mut Criterion) {
     assert!(report.passed(), "{}", report.to_json());
 
     // The floor's inputs, gathered outside the timed loop.
-    let ranges = byte_ranges(&pdf);
-    assert_eq!(ranges.len(), 3);
-    let mut rsa: Vec<Rsa> = Vec::new();
-    let store = TrustStore::new(options.trust.clone(), Vec::new());
-    let cache = SignatureCache::new();
-    let time = options.validation_time;
-    let mut seen_certs: Vec<[u8; 32]> = Vec::new();
-    let mut seen_crls: Vec<[u8; 32]> = Vec::new();
-    for id in ["example-gvcn", "example-ht", "example-dau"] {
-        let chain = load_certificates(&read(&format!("fixtures/pki/ee/{id}/chain.pem")))
-            .unwrap_or_else(|e| panic!("{id}: {}", e.message()));
-        let path = build_path(
-            &chain[0],
-            &chain[1..],
-            &store,
-            &PathOptions::new(time, Purpose::DocumentSigning),
-            &cache,
-        )
-        .unwrap_or_else(|e| panic!("{id}: {}", e.message()));
-        for pair in path.certs.windows(2) {
-            let (child, issuer) = (&pair[0], &pair[1]);
-            if seen_certs.contains(&child.sha256()) {
-                continue;
-            }
-            seen_certs.push(child.sha256());
-            rsa.push(Rsa {
-                key: (**issuer).clone(),
-                alg: child
-                    .signature_algorithm()
-                    .unwrap_or_else(|e| panic!("{e}")),
-                message: child.tbs_der().to_vec(),
-                signature: child.signature_value().to_vec(),
-            });
-        }
-        // The CRL of each non-anchor certificate's issuer.
-        for pair in path.certs.windows(2) {
-            let issuer = &pair[1];
-            let crl: &Crl = options
-                .crls
-                .iter()
-                .find(|c| c.issuer_raw() == issuer.subject_raw())
-                .unwrap_or_else(|| panic!("no CRL of {}", issuer.subject()));
-            if seen_crls.contains(&crl.sha256()) {
-                continue;
-            }
-            seen_crls.push(crl.sha256());
-            rsa.push(Rsa {
-                key: (**issuer).clone(),
-                alg: crl.signature_algorithm().unwrap_or_else(|e| panic!("{e}")),
-                message: crl.tbs_der().to_vec(),
-                signature: crl.signature_value().to_vec(),
-            });
-        }
-    }
-    // The three signature values over their signed attributes.
-    for (i, id) in ["example-gvcn", "example-ht", "example-dau"]
-        .iter()
-        .enumerate()
-    {
-        let leaf = load_certificates(&read(&format!("fixtures/pki/ee/{id}/cert.pem")))
-            .unwrap_or_else(|e| panic!("{}", e.message()))
-            .remove(0);
-        let (attrs, signature) = signer_info(&pdf, ranges[i]);
-        rsa.push(Rsa {
-            key: leaf,
-            alg: hocba_core::pki::SignatureAlgorithm::RsaPkcs1v15(Hash::Sha256),
-            message: attrs,
-            signature,
-        });
-    }
-    assert_eq!(rsa.len(), 12, "3 signatures, 5 certificates, 4 CRLs");
-    for v in &rsa {
-        verify_signature(v.key.public_key(), v.alg, &v.message, &v.signature)
-            .unwrap_or_else(|e| panic!("floor input does not verify: {e}"));
-    }
+    let floor = floor::Floor::new(&pdf, &options, concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
 
     let mut g = c.benchmark_group("verify");
     g.bench_function("gvcn_ht_dau_full", |b| {
@@ -129,81 +47,9 @@ fn benches(c: &mut Criterion) {
         b.iter(|| verify(black_box(&pdf), &shared).map(|r| r.passed()))
     });
     g.bench_function("raw_crypto_floor", |b| {
-        b.iter(|| {
-            for r in &ranges {
-                let [_, b1, c1, d1] = *r;
-                black_box(digest(Hash::Sha256, &[&pdf[..b1], &pdf[c1..c1 + d1]]));
-            }
-            for v in &rsa {
-                black_box(
-                    verify_signature(v.key.public_key(), v.alg, &v.message, &v.signature).is_ok(),
-                );
-            }
-        })
+        b.iter(|| floor.run(black_box(&pdf)))
     });
     g.finish();
-}
-
-/// The `/ByteRange` of every signature, in file order.
-fn byte_ranges(pdf: &[u8]) -> Vec<[usize; 4]> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    while let Some(i) = find(&pdf[at..], b"/ByteRange [") {
-        let start = at + i + 12;
-        let end = start + find(&pdf[start..], b"]").unwrap_or(0);
-        let nums: Vec<usize> = String::from_utf8_lossy(&pdf[start..end])
-            .split_whitespace()
-            .filter_map(|n| n.parse().ok())
-            .collect();
-        if let [a, b, c, d] = nums[..] {
-            out.push([a, b, c, d]);
-        }
-        at = end;
-    }
-    out
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-/// The signed attributes (as SET OF) and the signature value of the CMS in the gap of `range`.
-fn signer_info(pdf: &[u8], range: [usize; 4]) -> (Vec<u8>, Vec<u8>) {
-    use cms::content_info::ContentInfo;
-    use cms::signed_data::SignedData;
-    use der::{Decode, Encode};
-    let hex = &pdf[range[1] + 1..range[2] - 1];
-    let bytes: Vec<u8> = hex
-        .chunks(2)
-        .map(|c| u8::from_str_radix(std::str::from_utf8(c).unwrap_or("00"), 16).unwrap_or(0))
-        .collect();
-    let ci = ContentInfo::from_der(&bytes[..der_len(&bytes)]).unwrap_or_else(|e| panic!("{e}"));
-    let sd: SignedData = ci.content.decode_as().unwrap_or_else(|e| panic!("{e}"));
-    let si = sd
-        .signer_infos
-        .0
-        .iter()
-        .next()
-        .unwrap_or_else(|| panic!("signer"));
-    let attrs = si
-        .signed_attrs
-        .as_ref()
-        .unwrap_or_else(|| panic!("attrs"))
-        .to_der()
-        .unwrap_or_default();
-    (attrs, si.signature.as_bytes().to_vec())
-}
-
-fn der_len(b: &[u8]) -> usize {
-    if b[1] < 0x80 {
-        2 + usize::from(b[1])
-    } else {
-        let n = usize::from(b[1] & 0x7f);
-        2 + n
-            + b[2..2 + n]
-                .iter()
-                .fold(0usize, |a, x| (a << 8) | usize::from(*x))
-    }
 }
 
 criterion_group!(verify_benches, benches);

@@ -1,12 +1,22 @@
 //! A loop for profilers (`valgrind --tool=callgrind`, `perf`): verifies one signed PDF N times
 //! with the test PKI's anchors and CRLs.
-//! `cargo run --release -p hocba-core --example profile_verify -- [FILE] [N]`
+//! `cargo run --release -p hocba-core --example profile_verify -- [FILE] [N] [full|floor]`
+//!
+//! `floor` runs the raw cryptography floor of `benches/verify.rs` instead (SHA-256 of the
+//! covered ranges and each distinct RSA verification once; FILE must then be the GVCN → HT → DAU
+//! fixture): `perf stat -e task-clock` of the two modes gives the overhead ratio in CPU time,
+//! which a busy machine disturbs less than wall-clock time.
+
+#[path = "../../benches/floor.rs"]
+mod floor;
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let file = args
         .next()
         .unwrap_or_else(|| "fixtures/pdf/verify/valid-gvcn-ht-dau.pdf".into());
     let n: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(20);
+    let mode = args.next().unwrap_or_else(|| "full".into());
     let read = |p: &str| {
         std::fs::read(p).unwrap_or_else(|e| {
             eprintln!("{p}: {e}");
@@ -19,6 +29,14 @@ fn main() {
         .unwrap_or_default();
     options.crls =
         hocba_core::pki::load_crls(&read("fixtures/pki/ca/all-crls.pem")).unwrap_or_default();
+    if mode == "floor" {
+        let floor = floor::Floor::new(&pdf, &options, concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+        for _ in 0..n {
+            floor.run(&pdf);
+        }
+        println!("{n} floor passes");
+        return;
+    }
     let mut passed = 0usize;
     for _ in 0..n {
         passed +=
