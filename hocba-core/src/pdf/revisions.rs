@@ -899,6 +899,40 @@ impl Deref for Resolved<'_> {
 }
 
 static NULL: Object = Object::Null;
+static EMPTY_DICT: Dict = Dict {
+    entries: Vec::new(),
+    span: 0..0,
+};
+
+/// A dictionary as read at a revision, without a copy: a direct dictionary borrowed from the
+/// object that holds it, or an indirect one shared with the resolver's cache (a stream's
+/// dictionary included). Dereferences to [`Dict`].
+#[derive(Debug, Clone)]
+pub struct DictRef<'o>(Resolved<'o>);
+
+impl<'o> DictRef<'o> {
+    /// The dictionary of `resolved` (a dictionary or a stream), or `None`.
+    pub fn new(resolved: Resolved<'o>) -> Option<DictRef<'o>> {
+        matches!(&*resolved, Object::Dict(_) | Object::Stream(_)).then_some(DictRef(resolved))
+    }
+
+    /// A copy of the dictionary.
+    pub fn into_owned(self) -> Dict {
+        (*self).clone()
+    }
+}
+
+impl Deref for DictRef<'_> {
+    type Target = Dict;
+    fn deref(&self) -> &Dict {
+        match &*self.0 {
+            Object::Dict(d) => d,
+            Object::Stream(s) => &s.dict,
+            // Not built from anything else (see `new`).
+            _ => &EMPTY_DICT,
+        }
+    }
+}
 
 /// The most references followed in one chain, and the deepest nesting of lookups (an indirect
 /// `/Length` inside an object stream's lookup, …).
@@ -934,8 +968,11 @@ pub struct Resolver<'a> {
     /// embedded record is read at every signed revision, where it is usually the same object;
     /// the data's place decides the dictionary before it, so the filters too),
     /// with the bytes they hold together.
-    decoded: RefCell<(HashMap<(usize, usize), Rc<[u8]>>, usize)>,
+    decoded: RefCell<DecodedStreams>,
 }
+
+/// Decoded streams by their data's place in the file, and the bytes they hold together.
+type DecodedStreams = (HashMap<(usize, usize), Rc<[u8]>>, usize);
 
 /// What [`Resolver::decode_stream`] keeps: streams up to 1 MiB, 4 MiB in all.
 const MAX_MEMO_STREAM: usize = 1 << 20;
@@ -1259,7 +1296,7 @@ impl<'a> Resolver<'a> {
     /// The document catalog at `revision`: the dictionary `/Root` refers to. `/Root` is taken
     /// from the revision's trailer or, when an update's trailer lacks it (ISO 32000-1 §7.5.6
     /// requires it, readers carry on), from the latest earlier trailer that has it.
-    pub fn catalog(&self, revision: usize) -> Result<Dict, SyntaxError> {
+    pub fn catalog(&self, revision: usize) -> Result<DictRef<'static>, SyntaxError> {
         if revision == 0 || revision > self.revs.revisions.len() {
             return Err(SyntaxError::new(
                 0,
@@ -1288,7 +1325,14 @@ impl<'a> Resolver<'a> {
         };
         let resolved = self.resolve(root, revision)?;
         match &*resolved {
-            Object::Dict(d) => Ok(d.clone()),
+            Object::Dict(_) => match resolved {
+                Resolved::Indirect { id, located } => {
+                    Ok(DictRef(Resolved::Indirect { id, located }))
+                }
+                // A reference resolves to an indirect object or to null, never to the root
+                // reference itself.
+                Resolved::Direct(_) => Ok(DictRef(Resolved::Direct(&NULL))),
+            },
             other => Err(SyntaxError::new(
                 0,
                 SyntaxErrorKind::WrongType {

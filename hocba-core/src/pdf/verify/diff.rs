@@ -133,8 +133,8 @@ impl<'r, 'a> Analysis<'r, 'a> {
             .get(b"Reference")
             .and_then(|o| fields::array(r, o, revision))
         {
-            for item in refs {
-                let Some(d) = fields::dict(r, &item, revision) else {
+            for item in refs.iter() {
+                let Some(d) = fields::dict(r, item, revision) else {
                     continue;
                 };
                 if d.get(b"TransformMethod").and_then(Object::as_name) == Some(&b"DocMDP"[..]) {
@@ -508,7 +508,7 @@ impl<'r, 'a> Analysis<'r, 'a> {
                     continue;
                 };
                 if let Some(kids) = d.get(b"Kids").and_then(|k| fields::array(r, k, rev)) {
-                    stack.extend(kids);
+                    stack.extend(kids.iter().cloned());
                 }
                 match d.get(b"Contents") {
                     Some(Object::Ref(x)) => {
@@ -707,20 +707,35 @@ fn root_ref(r: &Resolver<'_>, rev: usize) -> Option<ObjRef> {
 
 /// Pushes the references among `o`'s direct parts (its array items and dictionary values, a
 /// stream's dictionary, at any depth) onto `out`, counting every part visited in `steps`; stops
-/// past [`MAX_WALK`] steps (the caller reports the walk as over budget).
+/// past [`MAX_WALK`] steps (the caller reports the walk as over budget). Only nested arrays and
+/// dictionaries go on a stack, so the usual flat dictionary costs no allocation.
 fn refs_in(o: &Object, out: &mut Vec<ObjRef>, steps: &mut usize) {
-    let mut stack: Vec<&Object> = vec![o];
-    while let Some(o) = stack.pop() {
+    let mut nested: Vec<&Object> = Vec::new();
+    let mut next = Some(o);
+    while let Some(o) = next.take().or_else(|| nested.pop()) {
         *steps += 1;
         if *steps > MAX_WALK {
             return;
         }
-        match o {
-            Object::Ref(x) => out.push(*x),
-            Object::Array(a) => stack.extend(a.iter().rev()),
-            Object::Dict(d) => stack.extend(d.entries.iter().rev().map(|(_, v)| v)),
-            Object::Stream(s) => stack.extend(s.dict.entries.iter().rev().map(|(_, v)| v)),
-            _ => {}
+        let parts: &mut dyn Iterator<Item = &Object> = match o {
+            Object::Ref(x) => {
+                out.push(*x);
+                continue;
+            }
+            Object::Array(a) => &mut a.iter(),
+            Object::Dict(d) => &mut d.entries.iter().map(|(_, v)| v),
+            Object::Stream(s) => &mut s.dict.entries.iter().map(|(_, v)| v),
+            _ => continue,
+        };
+        for part in parts {
+            match part {
+                Object::Ref(x) => {
+                    *steps += 1;
+                    out.push(*x);
+                }
+                Object::Array(_) | Object::Dict(_) | Object::Stream(_) => nested.push(part),
+                _ => *steps += 1,
+            }
         }
     }
 }

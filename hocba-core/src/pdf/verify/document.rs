@@ -126,7 +126,7 @@ pub(crate) fn embedded_xml(
                     }
                 }
                 if let Some(kids) = d.get(b"Kids").and_then(|a| fields::array(resolver, a, rev)) {
-                    stack.extend(kids);
+                    stack.extend(kids.iter().cloned());
                 }
             }
         }
@@ -135,8 +135,8 @@ pub(crate) fn embedded_xml(
         .get(b"AF")
         .and_then(|a| fields::array(resolver, a, rev))
     {
-        for spec in af {
-            let named = fields::dict(resolver, &spec, rev).is_some_and(|d| {
+        for spec in af.iter() {
+            let named = fields::dict(resolver, spec, rev).is_some_and(|d| {
                 [&b"UF"[..], b"F"].iter().any(|k| {
                     d.get(k).and_then(Object::as_string).is_some_and(|s| {
                         crate::pdf::sign::decode_pdf_text(&s.bytes) == EMBEDDED_FILE_NAME
@@ -144,7 +144,7 @@ pub(crate) fn embedded_xml(
                 })
             });
             if named {
-                specs.push(spec);
+                specs.push(spec.clone());
             }
         }
     }

@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::pdf::revisions::{Entry, Resolver};
-use crate::pdf::syntax::{Dict, ObjRef, Object};
+use crate::pdf::revisions::{DictRef, Entry, Resolved, Resolver};
+use crate::pdf::syntax::{ObjRef, Object};
 
 /// Field nodes visited at most (hostile forms).
 const MAX_FIELD_NODES: usize = 10_000;
@@ -42,11 +42,11 @@ pub(crate) fn sig_fields(resolver: &Resolver<'_>, revision: usize) -> Vec<SigFie
     };
     let mut visited = BTreeSet::new();
     let mut budget = MAX_FIELD_NODES;
-    for f in fields {
+    for f in fields.iter() {
         walk(
             resolver,
             revision,
-            &f,
+            f,
             "",
             false,
             &mut visited,
@@ -104,7 +104,7 @@ fn walk(
     // Kids with /T are fields; kids without are widgets of this field.
     let mut field_kids = Vec::new();
     let mut widgets = Vec::new();
-    for k in &kids {
+    for k in kids.iter() {
         match dict(resolver, k, revision) {
             Some(kd) if kd.get(b"T").is_some() => field_kids.push(k.clone()),
             Some(_) => {
@@ -137,19 +137,44 @@ fn walk(
 }
 
 /// The dictionary an object is or refers to.
-pub(crate) fn dict(resolver: &Resolver<'_>, o: &Object, revision: usize) -> Option<Dict> {
-    match &*resolver.resolve(o, revision).ok()? {
-        Object::Dict(d) => Some(d.clone()),
-        Object::Stream(s) => Some(s.dict.clone()),
-        _ => None,
+pub(crate) fn dict<'o>(
+    resolver: &'o Resolver<'_>,
+    o: &'o Object,
+    revision: usize,
+) -> Option<DictRef<'o>> {
+    DictRef::new(resolver.resolve(o, revision).ok()?)
+}
+
+/// The array an object is or refers to, without a copy (borrowed, or shared with the
+/// resolver's cache).
+pub(crate) fn array<'o>(
+    resolver: &'o Resolver<'_>,
+    o: &'o Object,
+    revision: usize,
+) -> Option<ArrayRef<'o>> {
+    let resolved = resolver.resolve(o, revision).ok()?;
+    matches!(&*resolved, Object::Array(_)).then_some(ArrayRef(resolved))
+}
+
+/// An array as read at a revision; dereferences to its items.
+#[derive(Debug, Clone)]
+pub(crate) struct ArrayRef<'o>(Resolved<'o>);
+
+static EMPTY_ARRAY: Object = Object::Array(Vec::new());
+
+impl Default for ArrayRef<'_> {
+    fn default() -> Self {
+        ArrayRef(Resolved::Direct(&EMPTY_ARRAY))
     }
 }
 
-/// The array an object is or refers to.
-pub(crate) fn array(resolver: &Resolver<'_>, o: &Object, revision: usize) -> Option<Vec<Object>> {
-    match &*resolver.resolve(o, revision).ok()? {
-        Object::Array(a) => Some(a.clone()),
-        _ => None,
+impl std::ops::Deref for ArrayRef<'_> {
+    type Target = [Object];
+    fn deref(&self) -> &[Object] {
+        match &*self.0 {
+            Object::Array(a) => a,
+            _ => &[],
+        }
     }
 }
 

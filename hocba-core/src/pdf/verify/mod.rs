@@ -272,14 +272,17 @@ impl Context<'_> {
 /// How many OCSP responses the last revision's `/DSS` holds (reported, not checked).
 fn dss_ocsp_count(resolver: &Resolver<'_>) -> usize {
     let last = resolver.revision_count();
-    resolver
-        .catalog(last)
-        .ok()
-        .and_then(|c| c.get(b"DSS").and_then(|d| fields::dict(resolver, d, last)))
-        .and_then(|dss| {
-            dss.get(b"OCSPs")
-                .and_then(|a| fields::array(resolver, a, last))
-        })
+    let Ok(catalog) = resolver.catalog(last) else {
+        return 0;
+    };
+    let Some(dss) = catalog
+        .get(b"DSS")
+        .and_then(|d| fields::dict(resolver, d, last))
+    else {
+        return 0;
+    };
+    dss.get(b"OCSPs")
+        .and_then(|a| fields::array(resolver, a, last))
         .map_or(0, |a| a.len())
 }
 
