@@ -866,6 +866,36 @@ fn shadow_object_filling_a_dangling_reference_is_caught() {
     );
 }
 
+/// An update whose trailer carries an array too long for the reachability walk's budget (and
+/// a new object besides): the walk is cut short, and the cut is reported as a change, never
+/// taken for a clean result.
+#[test]
+fn a_walk_over_its_budget_is_reported() {
+    let pdf = &docs().g;
+    let extra = next_num(pdf);
+    let mut big = String::from("/Big [");
+    for i in 0..200_010 {
+        big.push_str(&format!("{} ", i % 10));
+    }
+    big.push(']');
+    let out = append_update(pdf, &[(extra, b"<< /X 1 >>".to_vec())], &big);
+    let r = run(&out, &options());
+    assert_sig(
+        &r,
+        0,
+        Indication::TotalFailed,
+        Some(SubIndication::ModifiedAfterSigning),
+    );
+    assert!(
+        r.signatures[0]
+            .changed_objects
+            .iter()
+            .any(|c| c.kind == "analysis budget exceeded"),
+        "{}",
+        r.to_json()
+    );
+}
+
 /// The GVCN field's value removed after signing: the signature dictionary is no longer
 /// reachable from the form.
 fn unreachable_signature() -> Vec<u8> {
