@@ -727,8 +727,27 @@ pub fn is_delimiter(b: u8) -> bool {
 }
 
 fn is_regular(b: u8) -> bool {
-    !is_whitespace(b) && !is_delimiter(b)
+    REGULAR[usize::from(b)]
 }
+
+/// Regular characters (neither white space nor delimiters), by byte value.
+const REGULAR: [bool; 256] = {
+    let mut t = [true; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if matches!(c, 0 | 9 | 10 | 12 | 13 | 32)
+            || matches!(
+                c,
+                b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
+            )
+        {
+            t[b] = false;
+        }
+        b += 1;
+    }
+    t
+};
 
 /// The position of the first byte at or after `pos` that is neither white space nor inside a
 /// comment (`%` to the end of the line).
@@ -915,6 +934,9 @@ impl Parser<'_> {
         let start = p + 1;
         let end = token_end(self.src, start);
         let raw = &self.src[start..end];
+        if memchr::memchr(b'#', raw).is_none() {
+            return Ok((raw.to_vec(), end));
+        }
         let mut out = Vec::with_capacity(raw.len());
         let mut i = 0;
         while i < raw.len() {
@@ -1115,15 +1137,29 @@ impl Parser<'_> {
         let src = self.src;
         let end = token_end(src, p);
         let token = &src[p..end];
-        let body = match token.first() {
-            Some(b'+' | b'-') => &token[1..],
-            _ => token,
+        let (negative, body) = match token.first() {
+            Some(b'-') => (true, &token[1..]),
+            Some(b'+') => (false, &token[1..]),
+            _ => (false, token),
         };
         let mut digits = 0usize;
         let mut dots = 0usize;
+        // The integer's value, built as the digits are checked (`None` past the i64 range;
+        // a negative one is built downwards so that i64::MIN fits).
+        let mut value: Option<i64> = Some(0);
         for &c in body {
             match c {
-                b'0'..=b'9' => digits += 1,
+                b'0'..=b'9' => {
+                    digits += 1;
+                    let d = i64::from(c - b'0');
+                    value = value.and_then(|v| v.checked_mul(10)).and_then(|v| {
+                        if negative {
+                            v.checked_sub(d)
+                        } else {
+                            v.checked_add(d)
+                        }
+                    });
+                }
                 b'.' => dots += 1,
                 _ => return err(p, SyntaxErrorKind::BadNumber),
             }
@@ -1131,12 +1167,12 @@ impl Parser<'_> {
         if digits == 0 || dots > 1 {
             return err(p, SyntaxErrorKind::BadNumber);
         }
-        // `token` is ASCII digits, sign and point only.
-        let text = std::str::from_utf8(token).map_err(|_| SyntaxError {
-            offset: p,
-            kind: SyntaxErrorKind::BadNumber,
-        })?;
         if dots == 1 {
+            // `token` is ASCII digits, sign and point only.
+            let text = std::str::from_utf8(token).map_err(|_| SyntaxError {
+                offset: p,
+                kind: SyntaxErrorKind::BadNumber,
+            })?;
             let v: f64 = text.parse().map_err(|_| SyntaxError {
                 offset: p,
                 kind: SyntaxErrorKind::BadNumber,
@@ -1149,11 +1185,11 @@ impl Parser<'_> {
         if body.len() == token.len() {
             // Unsigned: maybe `N G R`.
             let g = skip_whitespace_and_comments(src, end);
-            if g > end {
+            if g > end && src.get(g).is_some_and(u8::is_ascii_digit) {
                 if let Some((gen, gen_end)) = unsigned_at(src, g) {
                     let r = skip_whitespace_and_comments(src, gen_end);
                     if r > gen_end && keyword_at(src, r, b"R") {
-                        let num = text.parse::<u32>().ok();
+                        let num = value.and_then(|v| u32::try_from(v).ok());
                         let gen = u16::try_from(gen).ok();
                         return match (num, gen) {
                             (Some(num), Some(gen)) => Ok((Object::Ref(ObjRef { num, gen }), r + 1)),
@@ -1163,9 +1199,9 @@ impl Parser<'_> {
                 }
             }
         }
-        match text.parse::<i64>() {
-            Ok(v) => Ok((Object::Integer(v), end)),
-            Err(_) => err(p, SyntaxErrorKind::NumberOutOfRange),
+        match value {
+            Some(v) => Ok((Object::Integer(v), end)),
+            None => err(p, SyntaxErrorKind::NumberOutOfRange),
         }
     }
 }
@@ -1729,6 +1765,17 @@ mod tests {
             panic!("string")
         };
         assert_eq!((s.span, s.hex), (0..6, true));
+    }
+
+    #[test]
+    fn regular_table_matches_the_classes() {
+        for b in 0..=255u8 {
+            assert_eq!(
+                is_regular(b),
+                !is_whitespace(b) && !is_delimiter(b),
+                "{b:#04x}"
+            );
+        }
     }
 
     /// The eight-digit decoder agrees with the table for every byte value at every place.
