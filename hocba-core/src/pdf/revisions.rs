@@ -990,18 +990,24 @@ impl Drop for ActiveGuard<'_> {
 impl<'a> Resolver<'a> {
     /// A resolver over `file` as split into `revs`, charging `budget`.
     pub fn new(file: &'a [u8], revs: &'a Revisions, budget: &'a Budget) -> Resolver<'a> {
-        let mut index: HashMap<u32, Vec<(usize, Entry)>> = HashMap::new();
+        // Sized for the largest table (usually the first revision's), so neither the index
+        // nor the object cache grows step by step; the cache's start is capped for files of
+        // many objects, which a verification reads only in part.
+        let largest = revs.revisions.iter().map(|r| r.entries.len()).max();
+        let mut index: HashMap<u32, Vec<(usize, Entry)>> =
+            HashMap::with_capacity(largest.unwrap_or(0));
         for (i, rev) in revs.revisions.iter().enumerate() {
             for (&num, &entry) in &rev.entries {
                 index.entry(num).or_default().push((i + 1, entry));
             }
         }
+        let cache = HashMap::with_capacity(index.len().min(1024));
         Resolver {
             file,
             revs,
             budget,
             index,
-            cache: RefCell::new(HashMap::new()),
+            cache: RefCell::new(cache),
             streams: RefCell::new(HashMap::new()),
             active: RefCell::new(Vec::new()),
             decoded: RefCell::new((HashMap::new(), 0)),
