@@ -12,6 +12,8 @@
 //! lopdf keeps object numbers, dictionary order and the trailer `/ID`; the output depends only on
 //! its input, so rendering stays deterministic.
 
+use std::cell::RefCell;
+
 use lopdf::{dictionary, Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 
 use super::canvas::{SignatureBox, PAGE_H};
@@ -52,41 +54,47 @@ fn r2(v: f32) -> Object {
     Object::Real(((v * 100.0).round() / 100.0) as _)
 }
 
-/// The Deflate level of the streams compressed here. zlib-rs (flate2's backend in this build) at
-/// level 2 takes about 70 % of the instructions of krilla's level 6 on the page content streams
-/// and the embedded record; the record hardly grows (its bulk is a base64 photo), the content
-/// streams grow by about 2 KB per document.
-const DEFLATE_LEVEL: u32 = 2;
+/// The Deflate level of the streams compressed here: krilla's own (`deflate_encode`), through the
+/// same flate2/zlib-rs call sequence (`write_all`, then finish), so the compressed bytes are the
+/// ones krilla wrote before this step took the work over and the default profile's output is
+/// unchanged byte for byte (the signed fixtures of `fixtures/pdf/verify` are made from it). A
+/// faster level (2: about 70 % of the instructions, +2 KB per document) would change them.
+const DEFLATE_LEVEL: u32 = 6;
+
+type Encoder = flate2::write::ZlibEncoder<Vec<u8>>;
 
 thread_local! {
-    /// One encoder per thread, reset before each stream: setting one up (allocating and clearing
-    /// its ~300 KB of tables) costs as much as compressing a small stream. Its output depends only
-    /// on the input, so the document stays deterministic.
-    static ENCODER: std::cell::RefCell<Option<flate2::Compress>> =
-        const { std::cell::RefCell::new(None) };
+    /// One encoder per thread, reset after each stream: setting one up (allocating and clearing
+    /// its ~300 KB of tables) costs as much as compressing a small stream. A reset encoder is in
+    /// the state of a new one, so the output depends only on the input.
+    static ENCODER: RefCell<Option<Encoder>> = const { RefCell::new(None) };
+}
+
+fn new_encoder() -> Encoder {
+    flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(DEFLATE_LEVEL))
 }
 
 /// Compresses every stream that has no filter, except the XMP metadata (which PDF/A readers
-/// must find in plain text). One encoder serves them all: setting one up costs as much as
-/// compressing a small stream.
+/// must find in plain text): the page content streams, the ToUnicode CMaps and the embedded
+/// file. `/Filter` goes where krilla writes it: after `/Length` and `/Type`.
 fn compress_streams(doc: &mut Document) -> Result<(), RenderError> {
     ENCODER.with(|cell| {
-        // A re-entered borrow cannot happen (nothing here calls back); a fresh encoder serves then.
-        match cell.try_borrow_mut() {
-            Ok(mut slot) => {
-                let encoder = slot.get_or_insert_with(new_encoder);
-                compress_with(doc, encoder)
-            }
-            Err(_) => compress_with(doc, &mut new_encoder()),
+        // Nothing here calls back into this function; should a borrow fail all the same, a
+        // fresh encoder serves.
+        let Ok(mut slot) = cell.try_borrow_mut() else {
+            return compress_with(doc, &mut new_encoder());
+        };
+        let encoder = slot.get_or_insert_with(new_encoder);
+        let result = compress_with(doc, encoder);
+        if result.is_err() {
+            // The encoder may be mid-stream: the next document gets a new one.
+            *slot = None;
         }
+        result
     })
 }
 
-fn new_encoder() -> flate2::Compress {
-    flate2::Compress::new(flate2::Compression::new(DEFLATE_LEVEL), true)
-}
-
-fn compress_with(doc: &mut Document, encoder: &mut flate2::Compress) -> Result<(), RenderError> {
+fn compress_with(doc: &mut Document, encoder: &mut Encoder) -> Result<(), RenderError> {
     for object in doc.objects.values_mut() {
         let Object::Stream(stream) = object else {
             continue;
@@ -101,34 +109,40 @@ fn compress_with(doc: &mut Document, encoder: &mut flate2::Compress) -> Result<(
         }
         let compressed = deflate(encoder, &stream.content)?;
         stream.set_content(compressed);
-        stream
-            .dict
-            .set("Filter", Object::Name(b"FlateDecode".to_vec()));
+        stream.dict = with_filter(&stream.dict);
     }
     Ok(())
 }
 
-/// A zlib stream (RFC 1950) of `data`; the encoder is left reset for the next one.
-fn deflate(encoder: &mut flate2::Compress, data: &[u8]) -> Result<Vec<u8>, RenderError> {
-    encoder.reset();
-    let mut out = Vec::with_capacity(data.len() / 2 + 64);
-    loop {
-        let consumed = usize::try_from(encoder.total_in()).map_err(post_error)?;
-        let rest = data.get(consumed..).unwrap_or_default();
-        if out.len() == out.capacity() {
-            out.reserve(out.capacity().max(1024));
-        }
-        let before = (encoder.total_in(), encoder.total_out());
-        let status = encoder
-            .compress_vec(rest, &mut out, flate2::FlushCompress::Finish)
-            .map_err(post_error)?;
-        if status == flate2::Status::StreamEnd {
-            return Ok(out);
-        }
-        if (encoder.total_in(), encoder.total_out()) == before {
-            return Err(post_error("Deflate made no progress"));
+/// The dictionary with `/Filter /FlateDecode` after `/Type` (or after `/Length` when there is
+/// no `/Type`), the place krilla gives it.
+fn with_filter(dict: &Dictionary) -> Dictionary {
+    let after: &[u8] = if dict.has(b"Type") {
+        b"Type"
+    } else {
+        b"Length"
+    };
+    let mut out = Dictionary::new();
+    let mut placed = false;
+    for (key, value) in dict.iter() {
+        out.set(key.clone(), value.clone());
+        if key.as_slice() == after {
+            out.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            placed = true;
         }
     }
+    if !placed {
+        out.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+    }
+    out
+}
+
+/// A zlib stream (RFC 1950) of `data`; the encoder is left reset for the next one.
+fn deflate(encoder: &mut Encoder, data: &[u8]) -> Result<Vec<u8>, RenderError> {
+    use std::io::Write;
+    encoder.write_all(data).map_err(post_error)?;
+    let out = encoder.reset(Vec::new()).map_err(post_error)?;
+    Ok(out)
 }
 
 /// Adds the signature fields and the `hb:` XMP to krilla's output.
