@@ -3,16 +3,12 @@
 //! - the empty signature fields `GVCN`, `HT` (and `DAU`): merged field/widget dictionaries with
 //!   `/FT /Sig`, `/F 4` (print, as PDF/A requires), `/P`, and an empty appearance stream, listed
 //!   in `/AcroForm /Fields` and in the year page's `/Annots`;
-//! - the `hb:` properties and their PDF/A extension schema declaration in the XMP packet;
-//! - outside the debug profile, the Deflate compression of the streams krilla leaves plain (page
-//!   content streams, ToUnicode CMaps, the embedded `hocba.xml`).
+//! - the `hb:` properties and their PDF/A extension schema declaration in the XMP packet.
 //!
 //! The file is read back with lopdf and written again in one piece (no incremental update: the
 //! rendered document is a single revision, so the first signature covers one clean revision).
 //! lopdf keeps object numbers, dictionary order and the trailer `/ID`; the output depends only on
 //! its input, so rendering stays deterministic.
-
-use std::cell::RefCell;
 
 use lopdf::{dictionary, Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 
@@ -54,108 +50,14 @@ fn r2(v: f32) -> Object {
     Object::Real(((v * 100.0).round() / 100.0) as _)
 }
 
-/// The Deflate level of the streams compressed here: krilla's own (`deflate_encode`), through the
-/// same flate2/zlib-rs call sequence (`write_all`, then finish), so the compressed bytes are the
-/// ones krilla wrote before this step took the work over and the default profile's output is
-/// unchanged byte for byte (the signed fixtures of `fixtures/pdf/verify` are made from it). A
-/// faster level (2: about 70 % of the instructions, +2 KB per document) would change them.
-const DEFLATE_LEVEL: u32 = 6;
-
-type Encoder = flate2::write::ZlibEncoder<Vec<u8>>;
-
-thread_local! {
-    /// One encoder per thread, reset after each stream: setting one up (allocating and clearing
-    /// its ~300 KB of tables) costs as much as compressing a small stream. A reset encoder is in
-    /// the state of a new one, so the output depends only on the input.
-    static ENCODER: RefCell<Option<Encoder>> = const { RefCell::new(None) };
-}
-
-fn new_encoder() -> Encoder {
-    flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(DEFLATE_LEVEL))
-}
-
-/// Compresses every stream that has no filter, except the XMP metadata (which PDF/A readers
-/// must find in plain text): the page content streams, the ToUnicode CMaps and the embedded
-/// file. `/Filter` goes where krilla writes it: after `/Length` and `/Type`.
-fn compress_streams(doc: &mut Document) -> Result<(), RenderError> {
-    ENCODER.with(|cell| {
-        // Nothing here calls back into this function; should a borrow fail all the same, a
-        // fresh encoder serves.
-        let Ok(mut slot) = cell.try_borrow_mut() else {
-            return compress_with(doc, &mut new_encoder());
-        };
-        let encoder = slot.get_or_insert_with(new_encoder);
-        let result = compress_with(doc, encoder);
-        if result.is_err() {
-            // The encoder may be mid-stream: the next document gets a new one.
-            *slot = None;
-        }
-        result
-    })
-}
-
-fn compress_with(doc: &mut Document, encoder: &mut Encoder) -> Result<(), RenderError> {
-    for object in doc.objects.values_mut() {
-        let Object::Stream(stream) = object else {
-            continue;
-        };
-        let is_metadata = stream
-            .dict
-            .get(b"Type")
-            .and_then(Object::as_name)
-            .is_ok_and(|n| n == b"Metadata");
-        if is_metadata || stream.dict.get(b"Filter").is_ok() || stream.content.is_empty() {
-            continue;
-        }
-        let compressed = deflate(encoder, &stream.content)?;
-        stream.set_content(compressed);
-        stream.dict = with_filter(&stream.dict);
-    }
-    Ok(())
-}
-
-/// The dictionary with `/Filter /FlateDecode` after `/Type` (or after `/Length` when there is
-/// no `/Type`), the place krilla gives it.
-fn with_filter(dict: &Dictionary) -> Dictionary {
-    let after: &[u8] = if dict.has(b"Type") {
-        b"Type"
-    } else {
-        b"Length"
-    };
-    let mut out = Dictionary::new();
-    let mut placed = false;
-    for (key, value) in dict.iter() {
-        out.set(key.clone(), value.clone());
-        if key.as_slice() == after {
-            out.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-            placed = true;
-        }
-    }
-    if !placed {
-        out.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-    }
-    out
-}
-
-/// A zlib stream (RFC 1950) of `data`; the encoder is left reset for the next one.
-fn deflate(encoder: &mut Encoder, data: &[u8]) -> Result<Vec<u8>, RenderError> {
-    use std::io::Write;
-    encoder.write_all(data).map_err(post_error)?;
-    let out = encoder.reset(Vec::new()).map_err(post_error)?;
-    Ok(out)
-}
-
 /// Adds the signature fields and the `hb:` XMP to krilla's output.
 pub(crate) fn finish(
     pdf: &[u8],
     boxes: &[SignatureBox],
     xmp: &XmpFields<'_>,
-    debug: bool,
+    _debug: bool,
 ) -> Result<Vec<u8>, RenderError> {
     let mut doc = Document::load_mem(pdf).map_err(post_error)?;
-    if !debug {
-        compress_streams(&mut doc)?;
-    }
     let pages = doc.get_pages();
 
     // Fields in signing order: GVCN, HT, DAU.

@@ -147,9 +147,7 @@ pub(crate) fn document(
         .map_err(pdf_error)?;
     let serialize = SerializeSettings {
         pretty: settings.debug,
-        // The post-step compresses the content streams, the CMaps and the embedded file (see
-        // `form::compress_streams`): one encoder for them all, at a faster level than krilla's.
-        compress_content_streams: false,
+        compress_content_streams: !settings.debug,
         ascii_compatible: false,
         configuration,
         ..SerializeSettings::default()
@@ -189,7 +187,7 @@ pub(crate) fn document(
         association_kind: AssociationKind::Data,
         data: xml.into(),
         modification_date: Some(date),
-        compress: Some(false),
+        compress: Some(!settings.debug),
         location: None,
     })
     .ok_or_else(|| pdf_error("the embedded file"))?;
