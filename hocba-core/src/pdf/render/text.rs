@@ -3,6 +3,7 @@
 //! Every line drawn is measured with the very glyph advances that are drawn, so a line that fits
 //! its box on paper fits it in the PDF.
 
+use std::cell::RefCell;
 use std::ops::Range;
 
 use krilla::text::{GlyphId, KrillaGlyph};
@@ -17,6 +18,16 @@ pub(crate) struct Face<'a> {
     /// Descent (positive), as a fraction of the font size.
     pub(crate) descent: f32,
     fallback: u32,
+    /// Shape plans built so far, by script and language (building one costs more than shaping a
+    /// line with it; a document needs one or two per face).
+    plans: RefCell<Vec<PlanEntry>>,
+}
+
+/// A shape plan and the segment properties it was built for.
+struct PlanEntry {
+    script: rustybuzz::Script,
+    language: Option<rustybuzz::Language>,
+    plan: rustybuzz::ShapePlan,
 }
 
 impl<'a> Face<'a> {
@@ -37,12 +48,51 @@ impl<'a> Face<'a> {
             ascent,
             descent,
             fallback,
+            plans: RefCell::new(Vec::new()),
         })
     }
 
     /// True when the font maps every one of these characters to a glyph.
     pub(crate) fn covers(&self, s: &str) -> bool {
         s.chars().all(|c| self.shaper.glyph_index(c).is_some())
+    }
+
+    /// Shapes a buffer whose segment properties are set, with the plan for its script and
+    /// language (as `rustybuzz::shape` would build it, but built once).
+    fn shape_buffer(&self, buffer: rustybuzz::UnicodeBuffer) -> rustybuzz::GlyphBuffer {
+        let script = buffer.script();
+        let language = buffer.language();
+        let Ok(mut plans) = self.plans.try_borrow_mut() else {
+            return rustybuzz::shape(&self.shaper, &[], buffer);
+        };
+        let at = match plans
+            .iter()
+            .position(|p| p.script == script && p.language == language)
+        {
+            Some(at) => at,
+            None => {
+                // `guess_segment_properties` leaves the script unset when the text has no letter
+                // of any script (digits, punctuation): `script()` reads that as UNKNOWN.
+                let plan_script = (script != rustybuzz::script::UNKNOWN).then_some(script);
+                let plan = rustybuzz::ShapePlan::new(
+                    &self.shaper,
+                    rustybuzz::Direction::LeftToRight,
+                    plan_script,
+                    language.as_ref(),
+                    &[],
+                );
+                plans.push(PlanEntry {
+                    script,
+                    language,
+                    plan,
+                });
+                plans.len() - 1
+            }
+        };
+        match plans.get(at) {
+            Some(entry) => rustybuzz::shape_with_plan(&self.shaper, &entry.plan, buffer),
+            None => rustybuzz::shape(&self.shaper, &[], buffer),
+        }
     }
 
     /// Shapes one paragraph (no line breaks inside). Glyphs the font lacks are drawn as its `?`
@@ -52,7 +102,7 @@ impl<'a> Face<'a> {
         buffer.push_str(text);
         buffer.set_direction(rustybuzz::Direction::LeftToRight);
         buffer.guess_segment_properties();
-        let output = rustybuzz::shape(&self.shaper, &[], buffer);
+        let output = self.shape_buffer(buffer);
         let infos = output.glyph_infos();
         let positions = output.glyph_positions();
         let upem = self.units_per_em;
