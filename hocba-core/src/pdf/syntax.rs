@@ -1046,16 +1046,29 @@ impl Parser<'_> {
         // The string ends at the first `>`: half the bytes before it bound the output.
         let bound = memchr::memchr(b'>', rest).unwrap_or(0) / 2;
         let mut out = Vec::with_capacity(bound);
+        // A run of '0' digits (the zero padding after a signature's DER, most of a reserved
+        // `/Contents`) is counted and written as zero bytes in one step.
+        const ZEROS: u64 = u64::from_le_bytes(*b"00000000");
         let mut done = 0;
+        let mut zeros = 0;
         for group in rest.chunks_exact(8) {
             let mut word = [0u8; 8];
             word.copy_from_slice(group);
-            let Some(bytes) = hex8(u64::from_le_bytes(word)) else {
+            let word = u64::from_le_bytes(word);
+            if word == ZEROS {
+                zeros += 4;
+                done += 8;
+                continue;
+            }
+            let Some(bytes) = hex8(word) else {
                 break;
             };
+            out.resize(out.len() + zeros, 0);
+            zeros = 0;
             out.extend_from_slice(&bytes.to_le_bytes());
             done += 8;
         }
+        out.resize(out.len() + zeros, 0);
         let mut high: Option<u8> = None;
         for (i, &b) in rest.iter().enumerate().skip(done) {
             match HEX[usize::from(b)] {
@@ -1818,8 +1831,19 @@ mod tests {
                 .collect())
         }
         let digits = b"0123456789abcdefABCDEF";
-        for len in [0usize, 1, 31, 32, 33, 63, 64, 65, 95, 96, 200] {
-            let body: Vec<u8> = (0..len).map(|i| digits[(i * 7) % digits.len()]).collect();
+        let mut bodies: Vec<Vec<u8>> = [0usize, 1, 31, 32, 33, 63, 64, 65, 95, 96, 200]
+            .iter()
+            .map(|&len| (0..len).map(|i| digits[(i * 7) % digits.len()]).collect())
+            .collect();
+        // Zero padding: runs of '0' before, between and after other digits.
+        for (lead, zeros, tail) in [(4, 64, 0), (0, 40, 3), (9, 17, 8), (16, 8, 16), (0, 0, 0)] {
+            let mut b: Vec<u8> = (0..lead).map(|i| digits[(i * 5 + 1) % 21]).collect();
+            b.extend(std::iter::repeat_n(b'0', zeros));
+            b.extend((0..tail).map(|i| digits[(i * 3 + 2) % 21]));
+            b.extend(std::iter::repeat_n(b'0', zeros / 2));
+            bodies.push(b);
+        }
+        for body in bodies {
             for at in [
                 None,
                 Some(0),
