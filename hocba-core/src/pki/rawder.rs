@@ -165,12 +165,29 @@ pub(crate) fn oid_string(content: &[u8]) -> Option<String> {
         40..=79 => (1, first - 40),
         _ => (2, first - 80),
     };
-    let mut out = format!("{a}.{b}");
-    for arc in arcs {
+    let mut out = String::with_capacity(4 * arcs.len() + 4);
+    push_decimal(&mut out, a);
+    for arc in std::iter::once(b).chain(arcs) {
         out.push('.');
-        out.push_str(&arc.to_string());
+        push_decimal(&mut out, arc);
     }
     Some(out)
+}
+
+/// Appends `v` in decimal (no formatting machinery: OIDs are turned to text for every name
+/// attribute of every certificate read).
+fn push_decimal(out: &mut String, mut v: u128) {
+    let mut digits = [0u8; 40];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend(digits[i..].iter().map(|&d| char::from(d)));
 }
 
 /// Decodes the ASN.1 string types met in names.
@@ -317,6 +334,16 @@ mod tests {
         assert_eq!(oid_string(&[0x2a, 0x86]), None);
         assert_eq!(oid_string(&[]), None);
         assert_eq!(oid_string(&[0xff; 20]), None);
+        // X.667's example UUID arc (f81d4fae-7dec-11d0-a765-00a0c91e6bf6), and arc 0.
+        assert_eq!(
+            oid_string(&[
+                0x69, 0x83, 0xf0, 0x9d, 0xa7, 0xeb, 0xcf, 0xde, 0xe0, 0xc7, 0xa1, 0xa7, 0xb2, 0xc0,
+                0x94, 0x8c, 0xc8, 0xf9, 0xd7, 0x76
+            ])
+            .as_deref(),
+            Some("2.25.329800735698586629295641978511506172918")
+        );
+        assert_eq!(oid_string(&[0x00]).as_deref(), Some("0.0"));
     }
 
     #[test]

@@ -582,20 +582,12 @@ fn serial_norm(s: &[u8]) -> &[u8] {
     s
 }
 
-fn hex(b: &[u8]) -> String {
-    let mut s = String::with_capacity(b.len() * 2);
-    for x in b {
-        s.push_str(&format!("{x:02x}"));
-    }
-    s
-}
-
 /// Finds the signer's certificate by the SignerInfo's identifier among the CMS certificates,
 /// the supplied intermediates and the anchors.
 pub(crate) fn find_signer(ctx: &Context<'_>, sd: &SignedData<'_>) -> Option<Certificate> {
     let matches = |c: &Certificate| match sd.signer.sid {
         SignerId::IssuerSerial { issuer, serial } => {
-            c.issuer_raw() == issuer && c.serial_hex() == hex(serial_norm(serial))
+            c.issuer_raw() == issuer && c.serial_bytes() == serial_norm(serial)
         }
         SignerId::KeyId(id) => c.subject_key_id() == Some(id),
     };
