@@ -485,6 +485,22 @@ impl<'i> Cursor<'i> {
         Ok(Text::from_normalized(s.into_owned()))
     }
 
+    /// Base64 content (the photo): canonical base64 is taken in one pass and marked as such,
+    /// so that the photo rule does not scan it again; anything else (white space, a comment,
+    /// a character outside the alphabet) is read as any text and checked fully by the rule.
+    fn base64_text(&mut self, element: &str) -> Result<Text> {
+        if !self.pending_end {
+            if let Some(t) = self.lex.base64_text() {
+                // The lexer stopped at `</`: the element's end tag (or a mismatched one).
+                return match self.event()? {
+                    Ev::End => Ok(Text::from_base64(t)),
+                    _ => Err(self.err(K::Syntax("expected an end tag".into()))),
+                };
+            }
+        }
+        self.text(element)
+    }
+
     fn code<T: for<'a> From<&'a str>>(&mut self, element: &str) -> Result<T> {
         let s = self.raw_text(element)?;
         Ok(T::from(&s))
@@ -651,9 +667,7 @@ impl<'i> Cursor<'i> {
                     set(&mut v.format, x, || self.duplicate(n, p))?
                 }
                 _ => {
-                    // Base64 is read without NFC work: it is ASCII (anything else is kept and
-                    // reported by the rules as photo_invalid).
-                    let x = self.text(n)?;
+                    let x = self.base64_text(n)?;
                     set(&mut v.data, x, || self.duplicate(n, p))?
                 }
             }
