@@ -113,12 +113,15 @@ pub fn normalize_text(s: &str) -> Result<Cow<'_, str>, TextError> {
     }
 }
 
-/// `s.trim()`, without looking for Unicode white space when the text starts and ends with a
-/// printable ASCII character (most values: codes, dates, names ending in a plain letter).
+/// `s.trim()`, without a search when the text neither starts nor ends with white space: most
+/// values start and end with a printable ASCII character (codes, dates), the others (names
+/// ending in a Vietnamese letter, the level code `Đ`) are settled by their first and last
+/// characters.
 pub(crate) fn trim(s: &str) -> &str {
     match s.as_bytes() {
         [first, .., last] if (0x21..0x80).contains(first) && (0x21..0x80).contains(last) => s,
         [only] if (0x21..0x80).contains(only) => s,
+        _ if !s.starts_with(char::is_whitespace) && !s.ends_with(char::is_whitespace) => s,
         _ => s.trim(),
     }
 }

@@ -239,6 +239,17 @@ enum Parse {
 
 fn read_header(b64: &Base64<'_>) -> Result<Header, Problem> {
     let mut want = 1024usize;
+    // A JFIF header usually ends within 256 bytes: try those first when that is a strict prefix
+    // of what the first 1,024-byte attempt decodes. The JPEG parser reads segments in order and
+    // stops only on bytes it has, so a shorter prefix that settles the header settles it the
+    // same way; one that does not changes nothing (the loop below starts at 1,024 as before).
+    if b64.chars.starts_with(b"/9j/") && b64.chars.len() > 1024usize.div_ceil(3) * 4 {
+        if let Some(bytes) = b64.prefix(256) {
+            if let Parse::Done(h) = parse(&bytes)? {
+                return Ok(h);
+            }
+        }
+    }
     loop {
         let bytes = b64.prefix(want).ok_or(Problem::Unreadable)?;
         let complete = bytes.len() >= b64.decoded_len;
