@@ -26,6 +26,8 @@ pub(crate) enum Tok<'i> {
     End(&'i str),
     /// Character data, raw (references not yet decoded).
     Text(&'i str),
+    /// White space only, followed by markup (indentation between elements).
+    Space(&'i str),
     /// `<![CDATA[…]]>`: the content.
     CData(&'i str),
     /// `<!--…-->`.
@@ -103,6 +105,11 @@ fn base64_prefix(b: &[u8]) -> usize {
     n + b[n..].iter().take_while(|&&x| is_base64(x)).count()
 }
 
+/// Byte-wise equality for the short strings of markup (names), without a call to `memcmp`.
+pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 pub(crate) fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
@@ -139,14 +146,25 @@ impl<'i> Lexer<'i> {
             return Ok(Tok::Eof);
         }
         if b[start] != b'<' {
-            // Indentation between elements: white space up to the next '<' needs no search.
+            // Indentation between elements: white space up to the next '<' needs no search;
+            // runs of spaces are skipped eight at a time.
             let mut i = start;
-            while i < b.len() && is_space(b[i]) {
-                i += 1;
+            loop {
+                if let Some(w) = b.get(i..i + 8) {
+                    if w == b"        " {
+                        i += 8;
+                        continue;
+                    }
+                }
+                if i < b.len() && is_space(b[i]) {
+                    i += 1;
+                    continue;
+                }
+                break;
             }
             if i > start && b.get(i) == Some(&b'<') {
                 self.pos = i;
-                return Ok(Tok::Text(&self.src[start..i]));
+                return Ok(Tok::Space(&self.src[start..i]));
             }
             // One pass to the next '<', noting '>' (for ']]>') on the way.
             let mut end = b.len();
@@ -191,6 +209,26 @@ impl<'i> Lexer<'i> {
         }
         self.pos = start + n;
         Some(&self.src[start..start + n])
+    }
+
+    /// At `</name>` for exactly this `name` (the element that is open): moves past it. The
+    /// common end tag costs one comparison instead of a name scan and a match.
+    pub(crate) fn end_tag_of(&mut self, name: &str) -> bool {
+        let n = name.len();
+        let hit = self
+            .src
+            .as_bytes()
+            .get(self.pos..self.pos + n + 3)
+            .is_some_and(|t| {
+                t[0] == b'<'
+                    && t[1] == b'/'
+                    && t[n + 2] == b'>'
+                    && same(&t[2..n + 2], name.as_bytes())
+            });
+        if hit {
+            self.pos += n + 3;
+        }
+        hit
     }
 
     fn eof(&self) -> LexError {
@@ -502,7 +540,7 @@ mod tests {
             "<?xml version=\"1.0\"?>\n<a x='1' y=\"a>b\"><b/>t&amp;<!-- c --><![CDATA[<x>]]></a >",
         );
         assert_eq!(t[0], Tok::Decl(" version=\"1.0\""));
-        assert_eq!(t[1], Tok::Text("\n"));
+        assert_eq!(t[1], Tok::Space("\n"));
         assert_eq!(
             t[2],
             Tok::Start {

@@ -86,6 +86,8 @@ enum Ev<'i> {
     },
     End,
     Text(&'i str),
+    /// White space only, before markup (between elements, or an element's blank content).
+    Space(&'i str),
     CData(&'i str),
     Comment,
     Decl(&'i str),
@@ -158,6 +160,13 @@ impl<'i> Cursor<'i> {
             return Ok(Ev::End);
         }
         self.event_start = self.lex.pos();
+        if let Some(&(open, scope)) = self.open.last() {
+            if self.lex.end_tag_of(open) {
+                self.open.pop();
+                self.ns.truncate(scope);
+                return Ok(Ev::End);
+            }
+        }
         let tok = self.lex.next().map_err(|(k, at)| self.err_at(k, at))?;
         Ok(match tok {
             Tok::Start { name, attrs, empty } => {
@@ -208,6 +217,7 @@ impl<'i> Cursor<'i> {
                 None => return Err(self.err(K::Syntax(format!("unexpected end tag </{name}>")))),
             },
             Tok::Text(t) => Ev::Text(t),
+            Tok::Space(t) => Ev::Space(t),
             Tok::CData(t) => Ev::CData(t),
             Tok::Comment | Tok::Pi => Ev::Comment,
             Tok::Decl(d) => Ev::Decl(d),
@@ -247,6 +257,7 @@ impl<'i> Cursor<'i> {
                     self.check_declaration(d)?;
                 }
                 Ev::Comment => {}
+                Ev::Space(_) => {}
                 Ev::Text(t) if is_blank(t) => {}
                 Ev::DocType => return Err(self.err(K::DoctypeNotAllowed)),
                 Ev::Start { qname, local, ours } => {
@@ -306,6 +317,7 @@ impl<'i> Cursor<'i> {
             match self.event()? {
                 Ev::Eof => return Ok(()),
                 Ev::Comment => {}
+                Ev::Space(_) => {}
                 Ev::Text(t) if is_blank(t) => {}
                 Ev::DocType => return Err(self.err(K::DoctypeNotAllowed)),
                 _ => return Err(self.err(K::TrailingContent)),
@@ -384,6 +396,7 @@ impl<'i> Cursor<'i> {
                     return Ok(Some(Child { name }));
                 }
                 Ev::End => return Ok(None),
+                Ev::Space(_) => {}
                 Ev::Text(t) if is_blank(t) => {}
                 Ev::CData(t) if is_blank(t) => {}
                 Ev::Comment => {}
@@ -416,7 +429,7 @@ impl<'i> Cursor<'i> {
         let mut many = false;
         loop {
             let piece: Cow<'i, str> = match self.event()? {
-                Ev::Text(t) => {
+                Ev::Text(t) | Ev::Space(t) => {
                     let at = self.event_start;
                     match lex::decode(t) {
                         Ok(s) => s,
