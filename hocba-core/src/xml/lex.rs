@@ -24,8 +24,8 @@ pub(crate) enum Tok<'i> {
     },
     /// `</name>`.
     End(&'i str),
-    /// Character data, raw (references not yet decoded).
-    Text(&'i str),
+    /// Character data, raw (references not yet decoded; `refs`: it has an `&`).
+    Text { raw: &'i str, refs: bool },
     /// White space only, followed by markup (indentation between elements).
     Space(&'i str),
     /// `<![CDATA[…]]>`: the content.
@@ -166,20 +166,29 @@ impl<'i> Lexer<'i> {
                 self.pos = i;
                 return Ok(Tok::Space(&self.src[start..i]));
             }
-            // One pass to the next '<', noting '>' (for ']]>') on the way.
+            // One pass to the next '<', noting '>' (for ']]>') and '&' (references) on the way.
             let mut end = b.len();
-            for at in memchr::memchr2_iter(b'<', b'>', &b[start..]) {
+            let mut refs = false;
+            for at in memchr::memchr3_iter(b'<', b'>', b'&', &b[start..]) {
                 let at = start + at;
-                if b[at] == b'<' {
-                    end = at;
-                    break;
-                }
-                if at >= start + 2 && &b[at - 2..at] == b"]]" {
-                    return Err(syntax("']]>' is not allowed in text", at - 2));
+                match b[at] {
+                    b'<' => {
+                        end = at;
+                        break;
+                    }
+                    b'&' => refs = true,
+                    _ => {
+                        if at >= start + 2 && &b[at - 2..at] == b"]]" {
+                            return Err(syntax("']]>' is not allowed in text", at - 2));
+                        }
+                    }
                 }
             }
             self.pos = end;
-            return Ok(Tok::Text(&self.src[start..end]));
+            return Ok(Tok::Text {
+                raw: &self.src[start..end],
+                refs,
+            });
         }
         match b.get(start + 1) {
             None => Err((K::UnexpectedEof, b.len())),
@@ -557,7 +566,13 @@ mod tests {
                 empty: true
             }
         );
-        assert_eq!(t[4], Tok::Text("t&amp;"));
+        assert_eq!(
+            t[4],
+            Tok::Text {
+                raw: "t&amp;",
+                refs: true
+            }
+        );
         assert_eq!(t[5], Tok::Comment);
         assert_eq!(t[6], Tok::CData("<x>"));
         assert_eq!(t[7], Tok::End("a"));

@@ -85,7 +85,8 @@ enum Ev<'i> {
         ours: bool,
     },
     End,
-    Text(&'i str),
+    /// Character data, raw; `refs`: it has an `&` (references to decode).
+    Text(&'i str, bool),
     /// White space only, before markup (between elements, or an element's blank content).
     Space(&'i str),
     CData(&'i str),
@@ -196,7 +197,7 @@ impl<'i> Cursor<'i> {
                     .ns
                     .iter()
                     .rev()
-                    .find(|(p, _, _)| *p == prefix)
+                    .find(|(p, _, _)| lex::same(p.as_bytes(), prefix.as_bytes()))
                     .is_some_and(|(_, _, ours)| *ours);
                 self.open.push((name, scope));
                 self.pending_end = empty;
@@ -216,7 +217,7 @@ impl<'i> Cursor<'i> {
                 }
                 None => return Err(self.err(K::Syntax(format!("unexpected end tag </{name}>")))),
             },
-            Tok::Text(t) => Ev::Text(t),
+            Tok::Text { raw, refs } => Ev::Text(raw, refs),
             Tok::Space(t) => Ev::Space(t),
             Tok::CData(t) => Ev::CData(t),
             Tok::Comment | Tok::Pi => Ev::Comment,
@@ -258,7 +259,7 @@ impl<'i> Cursor<'i> {
                 }
                 Ev::Comment => {}
                 Ev::Space(_) => {}
-                Ev::Text(t) if is_blank(t) => {}
+                Ev::Text(t, _) if is_blank(t) => {}
                 Ev::DocType => return Err(self.err(K::DoctypeNotAllowed)),
                 Ev::Start { qname, local, ours } => {
                     let record = self.read_root(qname, local, ours)?;
@@ -266,7 +267,7 @@ impl<'i> Cursor<'i> {
                     return Ok(record);
                 }
                 Ev::Eof => return Err(self.err(K::UnexpectedEof)),
-                Ev::Text(t) if t.trim_start().starts_with('&') => {
+                Ev::Text(t, _) if t.trim_start().starts_with('&') => {
                     let name = t.trim_start()[1..]
                         .split(';')
                         .next()
@@ -318,7 +319,7 @@ impl<'i> Cursor<'i> {
                 Ev::Eof => return Ok(()),
                 Ev::Comment => {}
                 Ev::Space(_) => {}
-                Ev::Text(t) if is_blank(t) => {}
+                Ev::Text(t, _) if is_blank(t) => {}
                 Ev::DocType => return Err(self.err(K::DoctypeNotAllowed)),
                 _ => return Err(self.err(K::TrailingContent)),
             }
@@ -369,7 +370,7 @@ impl<'i> Cursor<'i> {
                     let hint = self.hint.min(allowed.len());
                     let index = (hint..allowed.len())
                         .chain(0..hint)
-                        .find(|&k| allowed[k] == local);
+                        .find(|&k| lex::same(allowed[k].as_bytes(), local.as_bytes()));
                     if let Some(k) = index {
                         self.hint = k;
                     }
@@ -397,12 +398,12 @@ impl<'i> Cursor<'i> {
                 }
                 Ev::End => return Ok(None),
                 Ev::Space(_) => {}
-                Ev::Text(t) if is_blank(t) => {}
+                Ev::Text(t, _) if is_blank(t) => {}
                 Ev::CData(t) if is_blank(t) => {}
                 Ev::Comment => {}
                 Ev::Eof => return Err(self.err(K::UnexpectedEof)),
                 Ev::DocType => return Err(self.err(K::DoctypeNotAllowed)),
-                Ev::Text(t) if t.trim_start().starts_with('&') => {
+                Ev::Text(t, _) if t.trim_start().starts_with('&') => {
                     // An entity where only elements may stand: say which entity.
                     let at = self.event_start + (t.len() - t.trim_start().len());
                     lex::decode(t.trim()).map_err(|(k, off)| self.err_at(k, at + off))?;
@@ -429,7 +430,8 @@ impl<'i> Cursor<'i> {
         let mut many = false;
         loop {
             let piece: Cow<'i, str> = match self.event()? {
-                Ev::Text(t) | Ev::Space(t) => {
+                Ev::Text(t, false) | Ev::Space(t) => Cow::Borrowed(t),
+                Ev::Text(t, true) => {
                     let at = self.event_start;
                     match lex::decode(t) {
                         Ok(s) => s,
