@@ -239,3 +239,48 @@ fn engine_agrees_with_the_independent_expectations() {
         }
     }
 }
+
+/// The XML reader marks a photo it found to be canonical base64 so that the photo rule does not
+/// scan it again: a record that did not come from XML (JSON, or built in code) carries no such
+/// mark and must be reported exactly the same.
+#[test]
+fn records_not_read_from_xml_get_the_same_findings() {
+    let mut files = invalid_fixtures();
+    files.push(common::root().join("fixtures/records/valid/grade-3.xml"));
+    for p in &files {
+        let record = hocba_core::read_record(&common::read(p))
+            .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        let from_xml = hocba_core::rules::validate(&record).to_json_value();
+        let json = hocba_core::json::to_vec(&record);
+        let from_json =
+            hocba_core::json::from_slice(&json).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        assert_eq!(
+            hocba_core::rules::validate(&from_json).to_json_value(),
+            from_xml,
+            "{}",
+            p.display()
+        );
+        // Built in code: the same text through `Text::from`.
+        let mut by_hand = record.clone();
+        if let Some(photo) = by_hand.pupil.as_mut().and_then(|p| p.photo.as_mut()) {
+            photo.data = photo.data.as_deref().map(hocba_core::model::Text::from);
+        }
+        assert_eq!(
+            hocba_core::rules::validate(&by_hand).to_json_value(),
+            from_xml,
+            "{}",
+            p.display()
+        );
+    }
+    // A photo replaced in code after reading is checked, not trusted.
+    let p = common::root().join("fixtures/records/valid/grade-3.xml");
+    let mut record = hocba_core::read_record(&common::read(&p)).expect("reads");
+    let photo = record
+        .pupil
+        .as_mut()
+        .and_then(|p| p.photo.as_mut())
+        .expect("photo");
+    photo.data = Some(hocba_core::model::Text::from("QU*D"));
+    let report = hocba_core::rules::validate(&record);
+    assert!(report.findings.iter().any(|f| f.code == "photo_invalid"));
+}

@@ -113,12 +113,15 @@ pub fn normalize_text(s: &str) -> Result<Cow<'_, str>, TextError> {
     }
 }
 
-/// `s.trim()`, without looking for Unicode white space when the text starts and ends with a
-/// printable ASCII character (most values: codes, dates, names ending in a plain letter).
+/// `s.trim()`, without a search when the text neither starts nor ends with white space: most
+/// values start and end with a printable ASCII character (codes, dates), the others (names
+/// ending in a Vietnamese letter, the level code `Đ`) are settled by their first and last
+/// characters.
 pub(crate) fn trim(s: &str) -> &str {
     match s.as_bytes() {
         [first, .., last] if (0x21..0x80).contains(first) && (0x21..0x80).contains(last) => s,
         [only] if (0x21..0x80).contains(only) => s,
+        _ if !s.starts_with(char::is_whitespace) && !s.ends_with(char::is_whitespace) => s,
         _ => s.trim(),
     }
 }
@@ -128,8 +131,49 @@ pub(crate) fn trim(s: &str) -> &str {
 /// Văn bản — the value of a text field. Construct it with [`Text::new`] (which normalises) or
 /// `From<&str>` (which also normalises; it replaces characters XML cannot carry with U+FFFD so
 /// that building a record in code never panics).
-#[derive(Clone, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
-pub struct Text(String);
+#[derive(Clone, Default)]
+pub struct Text {
+    s: Box<str>,
+    /// What the XML reader already checked about the text (the rules skip those checks);
+    /// nothing for text built any other way. A `Text` cannot be changed, so these stay true.
+    facts: Facts,
+}
+
+/// Facts about a [`Text`]'s characters established while reading (a bit set).
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+struct Facts(u8);
+
+impl Facts {
+    /// Canonical base64: one or more groups of four characters of the base64 alphabet
+    /// (`A–Z a–z 0–9 + /`), with at most two `=` at the end only and no white space.
+    const BASE64: u8 = 1;
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Self) -> bool {
+        self.s == other.s
+    }
+}
+
+impl Eq for Text {}
+
+impl std::hash::Hash for Text {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.s.hash(state)
+    }
+}
+
+impl PartialOrd for Text {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Text {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.s.cmp(&other.s)
+    }
+}
 
 impl Text {
     /// Normalises `s` (NFC, `\n` line ends); refuses characters XML 1.0 cannot carry.
@@ -142,32 +186,50 @@ impl Text {
     /// assert!(Text::new("bad\u{0001}").is_err());
     /// ```
     pub fn new(s: &str) -> Result<Self, TextError> {
-        Ok(Text(normalize_text(s)?.into_owned()))
+        Ok(Text::from_normalized(normalize_text(s)?.into_owned()))
     }
 
     /// Wraps a string the caller has already passed through [`normalize_text`].
     pub(crate) fn from_normalized(s: String) -> Self {
-        Text(s)
+        Text {
+            s: s.into_boxed_str(),
+            facts: Facts::default(),
+        }
+    }
+
+    /// Wraps text the caller has found to be canonical base64 (the XML reader's `Lexer::base64_text`): it is
+    /// ASCII without control characters, so already normalised.
+    pub(crate) fn from_base64(s: &str) -> Self {
+        Text {
+            s: s.into(),
+            facts: Facts(Facts::BASE64),
+        }
+    }
+
+    /// True when the reader found the text to be canonical base64 (groups of four alphabet
+    /// characters, `=` padding only at the end, no white space). False means "not checked".
+    pub(crate) fn known_base64(&self) -> bool {
+        self.facts.0 & Facts::BASE64 != 0
     }
 
     /// The text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.s
     }
 
     /// True when empty after trimming white space (the rules' "blank").
     pub fn is_blank(&self) -> bool {
-        trim(&self.0).is_empty()
+        trim(&self.s).is_empty()
     }
 
     /// Length in Unicode scalar values (the unit of `format.md`'s text limits).
     pub fn char_len(&self) -> usize {
-        self.0.chars().count()
+        self.s.chars().count()
     }
 
     /// The owned string.
     pub fn into_string(self) -> String {
-        self.0
+        self.s.into_string()
     }
 }
 
@@ -180,7 +242,7 @@ impl From<&str> for Text {
                     .chars()
                     .map(|c| if is_xml_char(c) { c } else { '\u{FFFD}' })
                     .collect();
-                Text(
+                Text::from_normalized(
                     normalize_text(&cleaned)
                         .map(Cow::into_owned)
                         .unwrap_or_default(),
@@ -199,43 +261,43 @@ impl From<String> for Text {
 impl std::ops::Deref for Text {
     type Target = str;
     fn deref(&self) -> &str {
-        &self.0
+        &self.s
     }
 }
 
 impl AsRef<str> for Text {
     fn as_ref(&self) -> &str {
-        &self.0
+        &self.s
     }
 }
 
 impl fmt::Debug for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.0, f)
+        fmt::Debug::fmt(&self.s, f)
     }
 }
 
 impl fmt::Display for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.s)
     }
 }
 
 impl PartialEq<str> for Text {
     fn eq(&self, other: &str) -> bool {
-        self.0 == other
+        &*self.s == other
     }
 }
 
 impl PartialEq<&str> for Text {
     fn eq(&self, other: &&str) -> bool {
-        self.0 == *other
+        &*self.s == *other
     }
 }
 
 impl Serialize for Text {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
+        s.serialize_str(&self.s)
     }
 }
 

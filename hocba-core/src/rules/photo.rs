@@ -7,7 +7,7 @@
 use base64::Engine;
 
 use super::{ctx, Findings};
-use crate::model::{Photo, PhotoFormat};
+use crate::model::{Photo, PhotoFormat, Text};
 use crate::rules::codes as c;
 
 /// Largest decoded photo: 1 MiB.
@@ -27,7 +27,7 @@ pub(crate) fn check(photo: &Photo, out: &mut Findings) {
             ctx! { "reason" => en, "reasonVi" => vi },
         );
     };
-    let b64 = match Base64::new(data.as_bytes()) {
+    let b64 = match Base64::of(data) {
         Some(b) => b,
         None => {
             return invalid(
@@ -119,6 +119,19 @@ struct Base64<'a> {
 }
 
 impl<'a> Base64<'a> {
+    /// The photo's text: what the XML reader found to be canonical base64 needs no scan.
+    fn of(text: &'a Text) -> Option<Self> {
+        if text.known_base64() {
+            let chars = text.as_bytes();
+            let pad = chars.iter().rev().take_while(|b| **b == b'=').count();
+            return Some(Base64 {
+                decoded_len: chars.len() / 4 * 3 - pad,
+                chars: chars.into(),
+            });
+        }
+        Self::new(text.as_bytes())
+    }
+
     fn new(text: &'a [u8]) -> Option<Self> {
         let (bad, spaces) = scan(text);
         let chars: std::borrow::Cow<'a, [u8]> = if spaces {
@@ -226,6 +239,17 @@ enum Parse {
 
 fn read_header(b64: &Base64<'_>) -> Result<Header, Problem> {
     let mut want = 1024usize;
+    // A JFIF header usually ends within 256 bytes: try those first when that is a strict prefix
+    // of what the first 1,024-byte attempt decodes. The JPEG parser reads segments in order and
+    // stops only on bytes it has, so a shorter prefix that settles the header settles it the
+    // same way; one that does not changes nothing (the loop below starts at 1,024 as before).
+    if b64.chars.starts_with(b"/9j/") && b64.chars.len() > 1024usize.div_ceil(3) * 4 {
+        if let Some(bytes) = b64.prefix(256) {
+            if let Parse::Done(h) = parse(&bytes)? {
+                return Ok(h);
+            }
+        }
+    }
     loop {
         let bytes = b64.prefix(want).ok_or(Problem::Unreadable)?;
         let complete = bytes.len() >= b64.decoded_len;

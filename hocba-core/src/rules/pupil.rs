@@ -26,7 +26,7 @@ fn personal_id(p: &Pupil, out: &mut Findings) {
         let foreigner = p
             .nationality
             .as_ref()
-            .is_some_and(|n| !n.is_blank() && n.trim() != "VN");
+            .is_some_and(|n| !n.is_blank() && crate::model::trim(n) != "VN");
         if !(is_khong(s) && foreigner) {
             out.push(&c::PERSONAL_ID_INVALID, path, ctx! { "value" => s });
         }

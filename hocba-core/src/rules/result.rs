@@ -135,7 +135,7 @@ pub(crate) fn check(y: &YearCtx<'_>, out: &mut Findings) {
     let written = year
         .result
         .as_ref()
-        .filter(|r| !r.as_str().trim().is_empty());
+        .filter(|r| !crate::model::trim(r.as_str()).is_empty());
     if let (Some(e), Some(d)) = (written, derive(year, true)) {
         if *e != d {
             out.push(

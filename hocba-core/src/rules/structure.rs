@@ -3,6 +3,7 @@
 //! `years`).
 
 use super::{blank, ctx, is_khong, lists, Findings};
+use crate::model::trim;
 use crate::model::*;
 use crate::rules::codes as c;
 
@@ -54,7 +55,7 @@ pub(crate) fn check(r: &Record, out: &mut Findings) {
         let p = format!("nhatKy.{i}");
         match &a.timestamp {
             None => w.missing(At(&p, "thoiDiem")),
-            Some(t) if t.as_str().trim().is_empty() => w.missing(At(&p, "thoiDiem")),
+            Some(t) if trim(t.as_str()).is_empty() => w.missing(At(&p, "thoiDiem")),
             Some(t) if t.to_instant().is_none() => w.out.push(
                 &c::INVALID_DATE,
                 format!("{p}.thoiDiem"),
@@ -200,7 +201,7 @@ impl Walker<'_> {
                     self.missing(path);
                 }
             }
-            Some(v) if v.raw().trim().is_empty() || is_khong(v.raw()) => {
+            Some(v) if trim(v.raw()).is_empty() || is_khong(v.raw()) => {
                 if required {
                     self.missing(path);
                 }
@@ -232,7 +233,7 @@ impl Walker<'_> {
                     self.missing(path);
                 }
             }
-            Some(d) if d.as_str().trim().is_empty() => {
+            Some(d) if trim(d.as_str()).is_empty() => {
                 if required {
                     self.missing(path);
                 }

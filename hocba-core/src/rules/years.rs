@@ -17,7 +17,7 @@ pub(crate) fn check(r: &Record, out: &mut Findings) {
 }
 
 fn invalid_label(path: String, label: &SchoolYearLabel, out: &mut Findings) {
-    if !label.as_str().trim().is_empty() && label.years().is_none() {
+    if !crate::model::trim(label.as_str()).is_empty() && label.years().is_none() {
         out.push(
             &c::SCHOOL_YEAR_INVALID,
             path,

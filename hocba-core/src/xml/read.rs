@@ -85,7 +85,10 @@ enum Ev<'i> {
         ours: bool,
     },
     End,
-    Text(&'i str),
+    /// Character data, raw; `refs`: it has an `&` (references to decode).
+    Text(&'i str, bool),
+    /// White space only, before markup (between elements, or an element's blank content).
+    Space(&'i str),
     CData(&'i str),
     Comment,
     Decl(&'i str),
@@ -158,6 +161,13 @@ impl<'i> Cursor<'i> {
             return Ok(Ev::End);
         }
         self.event_start = self.lex.pos();
+        if let Some(&(open, scope)) = self.open.last() {
+            if self.lex.end_tag_of(open) {
+                self.open.pop();
+                self.ns.truncate(scope);
+                return Ok(Ev::End);
+            }
+        }
         let tok = self.lex.next().map_err(|(k, at)| self.err_at(k, at))?;
         Ok(match tok {
             Tok::Start { name, attrs, empty } => {
@@ -187,7 +197,7 @@ impl<'i> Cursor<'i> {
                     .ns
                     .iter()
                     .rev()
-                    .find(|(p, _, _)| *p == prefix)
+                    .find(|(p, _, _)| lex::same(p.as_bytes(), prefix.as_bytes()))
                     .is_some_and(|(_, _, ours)| *ours);
                 self.open.push((name, scope));
                 self.pending_end = empty;
@@ -207,7 +217,8 @@ impl<'i> Cursor<'i> {
                 }
                 None => return Err(self.err(K::Syntax(format!("unexpected end tag </{name}>")))),
             },
-            Tok::Text(t) => Ev::Text(t),
+            Tok::Text { raw, refs } => Ev::Text(raw, refs),
+            Tok::Space(t) => Ev::Space(t),
             Tok::CData(t) => Ev::CData(t),
             Tok::Comment | Tok::Pi => Ev::Comment,
             Tok::Decl(d) => Ev::Decl(d),
@@ -247,7 +258,8 @@ impl<'i> Cursor<'i> {
                     self.check_declaration(d)?;
                 }
                 Ev::Comment => {}
-                Ev::Text(t) if is_blank(t) => {}
+                Ev::Space(_) => {}
+                Ev::Text(t, _) if is_blank(t) => {}
                 Ev::DocType => return Err(self.err(K::DoctypeNotAllowed)),
                 Ev::Start { qname, local, ours } => {
                     let record = self.read_root(qname, local, ours)?;
@@ -255,7 +267,7 @@ impl<'i> Cursor<'i> {
                     return Ok(record);
                 }
                 Ev::Eof => return Err(self.err(K::UnexpectedEof)),
-                Ev::Text(t) if t.trim_start().starts_with('&') => {
+                Ev::Text(t, _) if t.trim_start().starts_with('&') => {
                     let name = t.trim_start()[1..]
                         .split(';')
                         .next()
@@ -306,7 +318,8 @@ impl<'i> Cursor<'i> {
             match self.event()? {
                 Ev::Eof => return Ok(()),
                 Ev::Comment => {}
-                Ev::Text(t) if is_blank(t) => {}
+                Ev::Space(_) => {}
+                Ev::Text(t, _) if is_blank(t) => {}
                 Ev::DocType => return Err(self.err(K::DoctypeNotAllowed)),
                 _ => return Err(self.err(K::TrailingContent)),
             }
@@ -357,7 +370,7 @@ impl<'i> Cursor<'i> {
                     let hint = self.hint.min(allowed.len());
                     let index = (hint..allowed.len())
                         .chain(0..hint)
-                        .find(|&k| allowed[k] == local);
+                        .find(|&k| lex::same(allowed[k].as_bytes(), local.as_bytes()));
                     if let Some(k) = index {
                         self.hint = k;
                     }
@@ -384,12 +397,13 @@ impl<'i> Cursor<'i> {
                     return Ok(Some(Child { name }));
                 }
                 Ev::End => return Ok(None),
-                Ev::Text(t) if is_blank(t) => {}
+                Ev::Space(_) => {}
+                Ev::Text(t, _) if is_blank(t) => {}
                 Ev::CData(t) if is_blank(t) => {}
                 Ev::Comment => {}
                 Ev::Eof => return Err(self.err(K::UnexpectedEof)),
                 Ev::DocType => return Err(self.err(K::DoctypeNotAllowed)),
-                Ev::Text(t) if t.trim_start().starts_with('&') => {
+                Ev::Text(t, _) if t.trim_start().starts_with('&') => {
                     // An entity where only elements may stand: say which entity.
                     let at = self.event_start + (t.len() - t.trim_start().len());
                     lex::decode(t.trim()).map_err(|(k, off)| self.err_at(k, at + off))?;
@@ -416,7 +430,8 @@ impl<'i> Cursor<'i> {
         let mut many = false;
         loop {
             let piece: Cow<'i, str> = match self.event()? {
-                Ev::Text(t) => {
+                Ev::Text(t, false) | Ev::Space(t) => Cow::Borrowed(t),
+                Ev::Text(t, true) => {
                     let at = self.event_start;
                     match lex::decode(t) {
                         Ok(s) => s,
@@ -483,6 +498,22 @@ impl<'i> Cursor<'i> {
     fn text(&mut self, element: &str) -> Result<Text> {
         let s = self.raw_text(element)?;
         Ok(Text::from_normalized(s.into_owned()))
+    }
+
+    /// Base64 content (the photo): canonical base64 is taken in one pass and marked as such,
+    /// so that the photo rule does not scan it again; anything else (white space, a comment,
+    /// a character outside the alphabet) is read as any text and checked fully by the rule.
+    fn base64_text(&mut self, element: &str) -> Result<Text> {
+        if !self.pending_end {
+            if let Some(t) = self.lex.base64_text() {
+                // The lexer stopped at `</`: the element's end tag (or a mismatched one).
+                return match self.event()? {
+                    Ev::End => Ok(Text::from_base64(t)),
+                    _ => Err(self.err(K::Syntax("expected an end tag".into()))),
+                };
+            }
+        }
+        self.text(element)
     }
 
     fn code<T: for<'a> From<&'a str>>(&mut self, element: &str) -> Result<T> {
@@ -651,9 +682,7 @@ impl<'i> Cursor<'i> {
                     set(&mut v.format, x, || self.duplicate(n, p))?
                 }
                 _ => {
-                    // Base64 is read without NFC work: it is ASCII (anything else is kept and
-                    // reported by the rules as photo_invalid).
-                    let x = self.text(n)?;
+                    let x = self.base64_text(n)?;
                     set(&mut v.data, x, || self.duplicate(n, p))?
                 }
             }
