@@ -1335,9 +1335,15 @@ impl<'a> Resolver<'a> {
                 Resolved::Indirect { id, located } => {
                     Ok(DictRef(Resolved::Indirect { id, located }))
                 }
-                // A reference resolves to an indirect object or to null, never to the root
-                // reference itself.
-                Resolved::Direct(_) => Ok(DictRef(Resolved::Direct(&NULL))),
+                // A reference resolves to an indirect object or to null, never to a direct
+                // dictionary; refused rather than read as an empty catalog.
+                Resolved::Direct(_) => Err(SyntaxError::new(
+                    0,
+                    SyntaxErrorKind::WrongType {
+                        expected: "catalog dictionary",
+                        found: "direct object",
+                    },
+                )),
             },
             other => Err(SyntaxError::new(
                 0,
