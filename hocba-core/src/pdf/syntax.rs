@@ -1042,10 +1042,10 @@ impl Parser<'_> {
         let rest = &self.src[p + 1..];
         // Fast path: eight digits at a time (`/Contents <3082…>` is tens of thousands of
         // them); the first group holding anything else, and the tail, go through the general
-        // loop below, which starts with no pending digit.
-        // The string ends at the first `>`: half the bytes before it bound the output.
-        let bound = memchr::memchr(b'>', rest).unwrap_or(0) / 2;
-        let mut out = Vec::with_capacity(bound);
+        // loop below, which starts with no pending digit. The output grows as it is written:
+        // sizing it by a search for the closing `>` would read past a bad string to the end of
+        // the file, once per string, on hostile input.
+        let mut out = Vec::new();
         // A run of '0' digits (the zero padding after a signature's DER, most of a reserved
         // `/Contents`) is counted and written as zero bytes in one step.
         const ZEROS: u64 = u64::from_le_bytes(*b"00000000");
