@@ -26,9 +26,11 @@ pub use extract::{extract_xml, ExtractError, MAX_PDF_BYTES, MAX_XML_BYTES};
 use crate::model::{Instant, Record, SchoolKind};
 
 /// The bundled font, Liberation Serif 2.1.5 Regular (SIL OFL 1.1, metrics of Times New Roman).
-pub const FONT_REGULAR: &[u8] = include_bytes!("../../fonts/LiberationSerif-Regular.ttf");
+/// A `static`, so that the renderer recognises it by address and reuses its subset between
+/// documents.
+pub static FONT_REGULAR: &[u8] = include_bytes!("../../fonts/LiberationSerif-Regular.ttf");
 /// The bundled font, Liberation Serif 2.1.5 Bold (SIL OFL 1.1).
-pub const FONT_BOLD: &[u8] = include_bytes!("../../fonts/LiberationSerif-Bold.ttf");
+pub static FONT_BOLD: &[u8] = include_bytes!("../../fonts/LiberationSerif-Bold.ttf");
 
 /// The name of the embedded record (`signing.md`).
 pub const EMBEDDED_FILE_NAME: &str = "hocba.xml";

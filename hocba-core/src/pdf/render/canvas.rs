@@ -64,14 +64,8 @@ pub(crate) enum Op {
         width: f32,
         gray: bool,
     },
-    /// An image scaled into a box.
-    Image {
-        x: f32,
-        y: f32,
-        w: f32,
-        h: f32,
-        image: krilla::image::Image,
-    },
+    /// The photo scaled into a box.
+    Image { x: f32, y: f32, w: f32, h: f32 },
 }
 
 /// A signature box: the field name, the page index and the rectangle (top-left origin).

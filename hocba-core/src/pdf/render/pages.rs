@@ -4,6 +4,7 @@
 use super::canvas::{
     Align, Canvas, Col, Op, Row, SignatureBox, BODY_W, MARGIN_B, MARGIN_L, MARGIN_T, PAGE_H,
 };
+use super::photo::Photo;
 use super::text;
 use crate::model::{
     CompetencyCode, Date, ItemLevel, Record, SchoolYear, Sex, SignerTitle, SubjectResult,
@@ -123,21 +124,15 @@ fn nationality_name(code: &str) -> &str {
     }
 }
 
-/// The photo as an image krilla can embed (`None` when absent or unreadable).
-fn photo_image(record: &Record) -> Option<krilla::image::Image> {
+/// The pupil's photo, ready to embed (`None` when absent or not drawable; see `photo.rs`). The
+/// format is decided by the bytes, not the declared type (the rules report a mismatch).
+pub(crate) fn photo(record: &Record) -> Option<Photo> {
     use base64::Engine as _;
     let photo = record.pupil.as_ref()?.photo.as_ref()?;
     let data = base64::engine::general_purpose::STANDARD
         .decode(photo.data.as_ref()?.as_str())
         .ok()?;
-    // Decide by the bytes, not the declared type (the rules report a mismatch).
-    if data.starts_with(&[0xFF, 0xD8]) {
-        krilla::image::Image::from_jpeg(data.into(), false).ok()
-    } else if data.starts_with(b"\x89PNG") {
-        krilla::image::Image::from_png(data.into(), false).ok()
-    } else {
-        None
-    }
+    super::photo::from_bytes(data)
 }
 
 /// The signer block of the principal: `HIỆU TRƯỞNG`, or `KT. HIỆU TRƯỞNG` / `PHÓ HIỆU TRƯỞNG`.
@@ -152,7 +147,12 @@ fn principal_titles(title: &Option<SignerTitle>) -> Vec<String> {
 }
 
 /// 2. Pupil information, with the photo.
-pub(crate) fn pupil_page(c: &mut Canvas<'_, '_>, record: &Record, year: &SchoolYear) {
+pub(crate) fn pupil_page(
+    c: &mut Canvas<'_, '_>,
+    record: &Record,
+    year: &SchoolYear,
+    photo: Option<&Photo>,
+) {
     c.new_page();
     let pupil = record.pupil.clone().unwrap_or_default();
     c.paragraph(MARGIN_L, BODY_W, Align::Center, true, 15.0, "HỌC BẠ");
@@ -176,10 +176,9 @@ pub(crate) fn pupil_page(c: &mut Canvas<'_, '_>, record: &Record, year: &SchoolY
         width: 0.6,
         gray: false,
     });
-    match photo_image(record) {
+    match photo {
         Some(image) => {
-            let (iw, ih) = image.size();
-            let (iw, ih) = (iw.max(1) as f32, ih.max(1) as f32);
+            let (iw, ih) = (image.width.max(1) as f32, image.height.max(1) as f32);
             let scale = (pw / iw).min(ph / ih);
             let (w, h) = (iw * scale, ih * scale);
             c.push(Op::Image {
@@ -187,7 +186,6 @@ pub(crate) fn pupil_page(c: &mut Canvas<'_, '_>, record: &Record, year: &SchoolY
                 y: top + (ph - h) / 2.0,
                 w,
                 h,
-                image,
             });
         }
         None => {

@@ -4,20 +4,52 @@
 //! its box on paper fits it in the PDF.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ops::Range;
+use std::rc::Rc;
 
-use krilla::text::{GlyphId, KrillaGlyph};
+/// Texts up to this many bytes shaped with a built-in font are kept for the next documents:
+/// the template's labels, table headings, subject names and levels recur in every document
+/// of a class, and shaping them again would cost a fifth of a document's time. Longer texts
+/// (comments) are shaped every time.
+const KEEP_TEXT_BYTES: usize = 64;
+/// At most this many texts are kept per face and thread (about 1 MB at worst); the store is
+/// emptied when it is full.
+const KEEP_ENTRIES: usize = 2048;
 
-/// A font: the krilla handle (for drawing) and the parsed face (for shaping and metrics).
+/// Shaped texts by text, one map per built-in face.
+type Kept = [HashMap<Box<str>, Rc<[Glyph]>>; 2];
+
+thread_local! {
+    /// Shaped short texts of the two built-in faces (regular, bold). The result of shaping
+    /// depends on the font and the text only, so keeping it never changes a document.
+    static KEPT: RefCell<Kept> =
+        RefCell::new([HashMap::new(), HashMap::new()]);
+}
+
+/// One shaped glyph: its id in the whole font, its advance and offsets (in em), and the bytes of
+/// the text it stands for (its cluster).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Glyph {
+    pub(crate) id: u16,
+    pub(crate) x_advance: f32,
+    pub(crate) x_offset: f32,
+    pub(crate) y_offset: f32,
+    pub(crate) text_range: Range<usize>,
+}
+
+/// A font: its bytes (for the subset) and the parsed face (for shaping and metrics).
 pub(crate) struct Face<'a> {
-    pub(crate) krilla: krilla::text::Font,
-    shaper: rustybuzz::Face<'a>,
+    pub(crate) data: &'a [u8],
+    pub(crate) shaper: rustybuzz::Face<'a>,
     units_per_em: f32,
     /// Ascent, as a fraction of the font size.
     pub(crate) ascent: f32,
     /// Descent (positive), as a fraction of the font size.
     pub(crate) descent: f32,
-    fallback: u32,
+    fallback: u16,
+    /// Which store of shaped texts this face uses (`None`: a caller's font, not kept).
+    kept: Option<usize>,
     /// Shape plans built so far, by script and language (building one costs more than shaping a
     /// line with it; a document needs one or two per face).
     plans: RefCell<Vec<PlanEntry>>,
@@ -31,8 +63,8 @@ struct PlanEntry {
 }
 
 impl<'a> Face<'a> {
-    /// Parses a TrueType/OpenType font; `None` when either parser refuses it.
-    pub(crate) fn new(data: &'a [u8], krilla: krilla::text::Font) -> Option<Self> {
+    /// Parses a TrueType/OpenType font; `None` when the parser refuses it.
+    pub(crate) fn new(data: &'a [u8]) -> Option<Self> {
         let shaper = rustybuzz::Face::from_slice(data, 0)?;
         let units_per_em = shaper.units_per_em().max(1) as f32;
         let ascent = f32::from(shaper.ascender()) / units_per_em;
@@ -40,10 +72,19 @@ impl<'a> Face<'a> {
         let fallback = shaper
             .glyph_index('?')
             .or_else(|| shaper.glyph_index(' '))
-            .map_or(0, |g| u32::from(g.0));
+            .map_or(0, |g| g.0);
+        // The built-in fonts are statics: the same bytes at the same address for the whole run.
+        let kept = if std::ptr::eq(data, crate::pdf::FONT_REGULAR) {
+            Some(0)
+        } else if std::ptr::eq(data, crate::pdf::FONT_BOLD) {
+            Some(1)
+        } else {
+            None
+        };
         Some(Face {
-            krilla,
+            data,
             shaper,
+            kept,
             units_per_em,
             ascent,
             descent,
@@ -55,6 +96,19 @@ impl<'a> Face<'a> {
     /// True when the font maps every one of these characters to a glyph.
     pub(crate) fn covers(&self, s: &str) -> bool {
         s.chars().all(|c| self.shaper.glyph_index(c).is_some())
+    }
+
+    /// Font units per em.
+    pub(crate) fn units_per_em(&self) -> f32 {
+        self.units_per_em
+    }
+
+    /// The advance of a glyph in the font's own metrics (`hmtx`), in font units: what a PDF
+    /// reader takes from `/W`.
+    pub(crate) fn advance_units(&self, id: u16) -> f32 {
+        self.shaper
+            .glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(id))
+            .map_or(0.0, f32::from)
     }
 
     /// Shapes a buffer whose segment properties are set, with the plan for its script and
@@ -97,7 +151,32 @@ impl<'a> Face<'a> {
 
     /// Shapes one paragraph (no line breaks inside). Glyphs the font lacks are drawn as its `?`
     /// (PDF/A forbids `.notdef`); their text still maps to the original characters.
-    pub(crate) fn shape(&self, text: &str) -> Vec<KrillaGlyph> {
+    pub(crate) fn shape(&self, text: &str) -> Vec<Glyph> {
+        let Some(slot) = self.kept.filter(|_| text.len() <= KEEP_TEXT_BYTES) else {
+            return self.shape_now(text);
+        };
+        let found = KEPT.with(|kept| {
+            let kept = kept.try_borrow().ok()?;
+            kept.get(slot)?.get(text).map(|g| g.to_vec())
+        });
+        if let Some(glyphs) = found {
+            return glyphs;
+        }
+        let glyphs = self.shape_now(text);
+        KEPT.with(|kept| {
+            if let Ok(mut kept) = kept.try_borrow_mut() {
+                if let Some(map) = kept.get_mut(slot) {
+                    if map.len() >= KEEP_ENTRIES {
+                        map.clear();
+                    }
+                    map.insert(text.into(), glyphs.as_slice().into());
+                }
+            }
+        });
+        glyphs
+    }
+
+    fn shape_now(&self, text: &str) -> Vec<Glyph> {
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(text);
         buffer.set_direction(rustybuzz::Direction::LeftToRight);
@@ -117,26 +196,25 @@ impl<'a> Face<'a> {
                 .unwrap_or(text.len());
             let (id, advance) = if info.glyph_id == 0 {
                 let id = self.fallback;
-                let adv = u16::try_from(id)
-                    .ok()
-                    .and_then(|g| {
-                        self.shaper
-                            .glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(g))
-                    })
+                let adv = self
+                    .shaper
+                    .glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(id))
                     .map_or(upem / 2.0, f32::from);
                 (id, adv)
             } else {
-                (info.glyph_id, pos.x_advance as f32)
+                // Glyph ids of a TrueType font fit 16 bits; anything else is drawn as `?`.
+                match u16::try_from(info.glyph_id) {
+                    Ok(id) => (id, pos.x_advance as f32),
+                    Err(_) => (self.fallback, pos.x_advance as f32),
+                }
             };
-            glyphs.push(KrillaGlyph::new(
-                GlyphId::new(id),
-                advance / upem,
-                pos.x_offset as f32 / upem,
-                pos.y_offset as f32 / upem,
-                pos.y_advance as f32 / upem,
-                start..end.max(start),
-                None,
-            ));
+            glyphs.push(Glyph {
+                id,
+                x_advance: advance / upem,
+                x_offset: pos.x_offset as f32 / upem,
+                y_offset: pos.y_offset as f32 / upem,
+                text_range: start..end.max(start),
+            });
         }
         glyphs
     }
@@ -146,7 +224,7 @@ impl<'a> Face<'a> {
 #[derive(Debug, Clone)]
 pub(crate) struct Line {
     pub(crate) text: String,
-    pub(crate) glyphs: Vec<KrillaGlyph>,
+    pub(crate) glyphs: Vec<Glyph>,
     /// Width in points at the size it was set.
     pub(crate) width: f32,
 }
@@ -223,24 +301,24 @@ fn wrap_paragraph(face: &Face<'_>, text: &str, size: f32, max_width: f32, out: &
     }
 }
 
-fn is_space_glyph(bytes: &[u8], g: &KrillaGlyph) -> bool {
+fn is_space_glyph(bytes: &[u8], g: &Glyph) -> bool {
     bytes
         .get(g.text_range.clone())
         .is_some_and(|b| b.iter().all(|c| *c == b' '))
         && !g.text_range.is_empty()
 }
 
-fn is_soft_break_after(bytes: &[u8], g: &KrillaGlyph) -> bool {
+fn is_soft_break_after(bytes: &[u8], g: &Glyph) -> bool {
     matches!(bytes.get(g.text_range.clone()), Some(b"-" | b"/" | b","))
 }
 
 /// A line from a slice of shaped glyphs: the covered text, ranges rebased to it.
-fn make_line(text: &str, glyphs: &[KrillaGlyph], size: f32) -> Line {
+fn make_line(text: &str, glyphs: &[Glyph], size: f32) -> Line {
     let lo = glyphs.iter().map(|g| g.text_range.start).min().unwrap_or(0);
     let hi = glyphs.iter().map(|g| g.text_range.end).max().unwrap_or(lo);
     let range: Range<usize> = lo..hi.max(lo);
     let line_text = text.get(range).unwrap_or_default().to_owned();
-    let glyphs: Vec<KrillaGlyph> = glyphs
+    let glyphs: Vec<Glyph> = glyphs
         .iter()
         .map(|g| {
             let mut g = g.clone();
