@@ -146,23 +146,8 @@ impl<'i> Lexer<'i> {
             return Ok(Tok::Eof);
         }
         if b[start] != b'<' {
-            // Indentation between elements: white space up to the next '<' needs no search;
-            // runs of spaces are skipped eight at a time.
-            let mut i = start;
-            loop {
-                if let Some(w) = b.get(i..i + 8) {
-                    if w == b"        " {
-                        i += 8;
-                        continue;
-                    }
-                }
-                if i < b.len() && is_space(b[i]) {
-                    i += 1;
-                    continue;
-                }
-                break;
-            }
-            if i > start && b.get(i) == Some(&b'<') {
+            let i = self.indent_end(start);
+            if i > start {
                 self.pos = i;
                 return Ok(Tok::Space(&self.src[start..i]));
             }
@@ -197,6 +182,62 @@ impl<'i> Lexer<'i> {
             Some(b'?') => self.pi(start),
             Some(_) => self.start_tag(start),
         }
+    }
+
+    /// The end of the indentation at `start`: white space up to a `<` (between elements), found
+    /// without a search, runs of spaces eight at a time. `start` when there is none, or when the
+    /// white space is followed by anything but markup (then it is part of a text).
+    fn indent_end(&self, start: usize) -> usize {
+        let b = self.src.as_bytes();
+        let mut i = start;
+        loop {
+            if let Some(w) = b.get(i..i + 8) {
+                if w == b"        " {
+                    i += 8;
+                    continue;
+                }
+            }
+            if i < b.len() && is_space(b[i]) {
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        if b.get(i) == Some(&b'<') {
+            i
+        } else {
+            start
+        }
+    }
+
+    /// Moves past indentation (the `Space` token [`Lexer::next`] would return), if any: for a
+    /// reader that ignores it, without building the token.
+    pub(crate) fn skip_indent(&mut self) {
+        self.pos = self.indent_end(self.pos);
+    }
+
+    /// At the content of a leaf element — text with no reference, no `>` and nothing that
+    /// normalisation could change ([`plain_text`](crate::model::plain_text)), directly followed
+    /// by `</name>` for exactly this `name` (the element that is open): that text and the offset
+    /// of its end tag, with the lexer moved past the end tag. Otherwise `None`, and nothing
+    /// moved. One search and one check instead of a text token, an end token and the
+    /// normalisation of a one-piece text; the answer is the text those would give.
+    pub(crate) fn plain_text_then_end(&mut self, name: &str) -> Option<(&'i str, usize)> {
+        let b = self.src.as_bytes();
+        let start = self.pos;
+        // The first of '<', '>' (perhaps of ']]>') and '&' (a reference) must be '<'.
+        let lt = start + memchr::memchr3(b'<', b'>', b'&', b.get(start..)?)?;
+        let n = name.len();
+        let t = b.get(lt..lt + n + 3)?;
+        let end_tag = t[0] == b'<'
+            && t[1] == b'/'
+            && t[n + 2] == b'>'
+            && same(&t[2..n + 2], name.as_bytes());
+        if !end_tag || !crate::model::plain_text(&b[start..lt]) {
+            return None;
+        }
+        self.pos = lt + n + 3;
+        Some((&self.src[start..lt], lt))
     }
 
     /// At text that is canonical base64 — groups of four alphabet characters, at most two `=`

@@ -363,6 +363,10 @@ impl<'i> Cursor<'i> {
         allowed: &'static [&'static str],
     ) -> Result<Option<Child>> {
         loop {
+            // Indentation would be a `Space` event, which is ignored here: skip it unseen.
+            if !self.pending_end {
+                self.lex.skip_indent();
+            }
             match self.event()? {
                 Ev::Start { qname, local, ours } => {
                     // Canonical documents list members in order: try the one after the last
@@ -424,6 +428,19 @@ impl<'i> Cursor<'i> {
     /// borrowed from the input when it is one plain text token (the common case), so that codes,
     /// numbers and booleans cost no allocation.
     fn raw_text(&mut self, element: &str) -> Result<Cow<'i, str>> {
+        // The common leaf, `<a>plain text</a>`: the text and the end tag at once, with the same
+        // result (and the same `event_start`, the end tag's, for a later duplicate error) as the
+        // events below.
+        if !self.pending_end {
+            if let Some(&(open, scope)) = self.open.last() {
+                if let Some((text, end_at)) = self.lex.plain_text_then_end(open) {
+                    self.open.pop();
+                    self.ns.truncate(scope);
+                    self.event_start = end_at;
+                    return Ok(Cow::Borrowed(text));
+                }
+            }
+        }
         let start = self.pos();
         // Most fields are one text token: keep it borrowed and copy once at the end.
         let mut single: Option<Cow<'i, str>> = None;
