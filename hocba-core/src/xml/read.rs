@@ -366,6 +366,9 @@ impl<'i> Cursor<'i> {
             // Indentation would be a `Space` event, which is ignored here: skip it unseen.
             if !self.pending_end {
                 self.lex.skip_indent();
+                if let Some(child) = self.next_child_fast(allowed) {
+                    return Ok(child);
+                }
             }
             match self.event()? {
                 Ev::Start { qname, local, ours } => {
@@ -422,6 +425,40 @@ impl<'i> Cursor<'i> {
                 }
             }
         }
+    }
+
+    /// [`Cursor::next_child`] for the common markup, without an event: the parent's end tag
+    /// (`Some(None)`), or a start tag without attributes or prefix for a member of `allowed`
+    /// in format v1's default namespace (`Some(Some(child))`). The state afterwards (open
+    /// elements, scopes, attributes, `event_start`, the search hint) is what the events would
+    /// leave. `None`, with nothing moved, for anything else.
+    fn next_child_fast(&mut self, allowed: &'static [&'static str]) -> Option<Option<Child>> {
+        let at = self.lex.pos();
+        let &(open, scope) = self.open.last()?;
+        if self.lex.end_tag_of(open) {
+            self.event_start = at;
+            self.open.pop();
+            self.ns.truncate(scope);
+            return Some(None);
+        }
+        // A name without prefix is in the innermost default namespace.
+        let ours = self
+            .ns
+            .iter()
+            .rev()
+            .find(|(p, _, _)| p.is_empty())
+            .is_some_and(|(_, _, ours)| *ours);
+        if !ours {
+            return None;
+        }
+        let (k, empty) = self.lex.start_tag_of(allowed, self.hint)?;
+        let name = allowed[k];
+        self.event_start = at;
+        self.attrs.clear();
+        self.open.push((name, self.ns.len()));
+        self.pending_end = empty;
+        self.hint = k;
+        Some(Some(Child { name }))
     }
 
     /// The text content of the element just opened, up to its end tag (normalised, NFC);
