@@ -20,7 +20,7 @@ mod values;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub(crate) use values::{is_xml_char, trim};
+pub(crate) use values::{is_xml_char, plain_text, trim};
 pub use values::{
     normalize_text, AuditAction, AuditRole, CalendarDate, CodeList, CommendationKind,
     CompetencyCode, Date, Instant, ItemLevel, Number, Period, PhotoFormat, QualityCode, SchoolKind,

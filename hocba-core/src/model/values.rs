@@ -40,7 +40,7 @@ pub(crate) fn is_xml_char(c: char) -> bool {
 /// Latin letters; U+1E00–U+1EFF: the precomposed Vietnamese letters). Works on bytes: 64 at a
 /// time where none is a control character or above 0x7F (a loop the compiler vectorises: base64
 /// photos are ~40 KB), by byte pairs otherwise (Vietnamese text), never decoding a character.
-fn plain_text(b: &[u8]) -> bool {
+pub(crate) fn plain_text(b: &[u8]) -> bool {
     // `x - 0x20` (wrapping) is at least 0x60 exactly for control characters and non-ASCII bytes.
     let unusual = |chunk: &[u8]| {
         chunk

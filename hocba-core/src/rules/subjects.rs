@@ -15,14 +15,68 @@ enum Kind<'a> {
     Period(&'a Period),
 }
 
+/// Where a list of subjects or assessment items is: a year (`namHoc.i`) or one of its periods
+/// (`namHoc.i.dinhKy.j`). Formatted only when a finding is reported: a valid record reports
+/// none, and formatting the paths of every list of every year and period up front cost more
+/// than the checks themselves.
+#[derive(Clone, Copy)]
+struct Place {
+    year: usize,
+    period: Option<usize>,
+}
+
+/// A list (`monHoc`, `phamChat`, `danhGiaBoSung.monHoc`, …) at a [`Place`]; its `Display` is the
+/// list's path.
+#[derive(Clone, Copy)]
+struct ListPath {
+    at: Place,
+    list: &'static str,
+}
+
+impl Place {
+    fn year(y: &YearCtx<'_>) -> Self {
+        Place {
+            year: y.index,
+            period: None,
+        }
+    }
+
+    fn period(y: &YearCtx<'_>, j: usize) -> Self {
+        Place {
+            year: y.index,
+            period: Some(j),
+        }
+    }
+
+    fn list(self, list: &'static str) -> ListPath {
+        ListPath { at: self, list }
+    }
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.period {
+            None => write!(f, "namHoc.{}", self.year),
+            Some(j) => write!(f, "namHoc.{}.dinhKy.{j}", self.year),
+        }
+    }
+}
+
+impl std::fmt::Display for ListPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.at, self.list)
+    }
+}
+
 pub(crate) fn check(y: &YearCtx<'_>, out: &mut Findings) {
     let year = y.year;
-    subject_list(y, &year.subjects, &y.path("monHoc"), Kind::Year, out);
+    let here = Place::year(y);
+    subject_list(y, &year.subjects, here.list("monHoc"), Kind::Year, out);
     if let Some(s) = &year.supplementary {
         subject_list(
             y,
             &s.subjects,
-            &y.path("danhGiaBoSung.monHoc"),
+            here.list("danhGiaBoSung.monHoc"),
             Kind::Supplementary,
             out,
         );
@@ -31,13 +85,13 @@ pub(crate) fn check(y: &YearCtx<'_>, out: &mut Findings) {
     items(
         &year.qualities,
         |q| q.code.as_ref(),
-        &y.path("phamChat"),
+        here.list("phamChat"),
         out,
     );
     items(
         &year.competencies,
         |q| q.code.as_ref(),
-        &y.path("nangLuc"),
+        here.list("nangLuc"),
         out,
     );
     if completeness && !year.qualities.is_empty() {
@@ -78,7 +132,7 @@ pub(crate) fn check(y: &YearCtx<'_>, out: &mut Findings) {
 fn subject_list(
     y: &YearCtx<'_>,
     list: &[SubjectResult],
-    base: &str,
+    base: ListPath,
     kind: Kind<'_>,
     out: &mut Findings,
 ) {
@@ -182,7 +236,7 @@ fn subject_list(
             if !list.iter().any(|s| s.code.as_ref() == Some(&info.code)) {
                 out.push(
                     &c::SUBJECT_MISSING,
-                    base,
+                    base.to_string(),
                     ctx! { "ma" => info.code.as_str(), "name" => info.name, "grade" => grade },
                 );
             }
@@ -194,7 +248,7 @@ fn subject_list(
 fn items<T, C: CodeList + PartialEq>(
     list: &[T],
     code: impl Fn(&T) -> Option<&C>,
-    base: &str,
+    base: ListPath,
     out: &mut Findings,
 ) {
     for (j, item) in list.iter().enumerate() {
@@ -215,7 +269,7 @@ fn periods(y: &YearCtx<'_>, out: &mut Findings) {
     let year = y.year;
     let mut cn: Option<(usize, &PeriodResult)> = None;
     for (j, p) in year.periods.iter().enumerate() {
-        let base = y.path(&format!("dinhKy.{j}"));
+        let base = Place::period(y, j);
         let Some(k) = p.period.as_ref().filter(|k| k.is_known()) else {
             continue;
         };
@@ -226,27 +280,21 @@ fn periods(y: &YearCtx<'_>, out: &mut Findings) {
             out.push(
                 &c::PERIOD_DUPLICATE,
                 format!("{base}.ky"),
-                ctx! { "ky" => k.as_str(), "first" => y.path(&format!("dinhKy.{first}")) },
+                ctx! { "ky" => k.as_str(), "first" => Place::period(y, first).to_string() },
             );
             continue;
         }
-        subject_list(
-            y,
-            &p.subjects,
-            &format!("{base}.monHoc"),
-            Kind::Period(k),
-            out,
-        );
+        subject_list(y, &p.subjects, base.list("monHoc"), Kind::Period(k), out);
         items(
             &p.qualities,
             |q| q.code.as_ref(),
-            &format!("{base}.phamChat"),
+            base.list("phamChat"),
             out,
         );
         items(
             &p.competencies,
             |q| q.code.as_ref(),
-            &format!("{base}.nangLuc"),
+            base.list("nangLuc"),
             out,
         );
         if *k == Period::EndOfYear {
@@ -273,7 +321,7 @@ fn shown<T: CodeList>(v: Option<&T>) -> String {
 /// `period_disagrees_with_year`: the CN period against the year's own results.
 fn compare_with_year(y: &YearCtx<'_>, j: usize, p: &PeriodResult, out: &mut Findings) {
     let year = y.year;
-    let base = y.path(&format!("dinhKy.{j}"));
+    let base = Place::period(y, j);
     let mut differ = |path: String, ma: &str, period_value: String, year_value: String| {
         out.push(
             &c::PERIOD_DISAGREES_WITH_YEAR,
@@ -347,7 +395,7 @@ fn compare_with_year(y: &YearCtx<'_>, j: usize, p: &PeriodResult, out: &mut Find
         &p.qualities,
         |q| q.code.as_ref(),
         |q| q.level.as_ref(),
-        &format!("{base}.phamChat"),
+        base.list("phamChat"),
         &mut differ,
     );
     compare_items(
@@ -355,7 +403,7 @@ fn compare_with_year(y: &YearCtx<'_>, j: usize, p: &PeriodResult, out: &mut Find
         &p.competencies,
         |q| q.code.as_ref(),
         |q| q.level.as_ref(),
-        &format!("{base}.nangLuc"),
+        base.list("nangLuc"),
         &mut differ,
     );
 }
@@ -365,7 +413,7 @@ fn compare_items<T, C: CodeList + PartialEq>(
     period: &[T],
     code: impl Fn(&T) -> Option<&C>,
     level: impl Fn(&T) -> Option<&ItemLevel>,
-    base: &str,
+    base: ListPath,
     differ: &mut impl FnMut(String, &str, String, String),
 ) {
     for (i, item) in year.iter().enumerate() {
@@ -376,7 +424,7 @@ fn compare_items<T, C: CodeList + PartialEq>(
             continue;
         }
         match first_by_code(period, cd, &code) {
-            None => differ(base.to_owned(), cd.raw(), "-".into(), shown(level(item))),
+            None => differ(base.to_string(), cd.raw(), "-".into(), shown(level(item))),
             Some((k, pi)) if level(pi) != level(item) => differ(
                 format!("{base}.{k}.mucDat"),
                 cd.raw(),
@@ -399,12 +447,12 @@ pub(crate) fn period_alone(grade: Option<u8>, p: &PeriodResult) -> Vec<crate::ru
     };
     let y = YearCtx::new(0, &year);
     let mut out = Findings::default();
-    let base = y.path("dinhKy.0");
+    let base = Place::period(&y, 0);
     if let Some(k) = p.period.as_ref().filter(|k| k.is_known()) {
         subject_list(
             &y,
             &p.subjects,
-            &format!("{base}.monHoc"),
+            base.list("monHoc"),
             Kind::Period(k),
             &mut out,
         );
@@ -412,13 +460,13 @@ pub(crate) fn period_alone(grade: Option<u8>, p: &PeriodResult) -> Vec<crate::ru
     items(
         &p.qualities,
         |q| q.code.as_ref(),
-        &format!("{base}.phamChat"),
+        base.list("phamChat"),
         &mut out,
     );
     items(
         &p.competencies,
         |q| q.code.as_ref(),
-        &format!("{base}.nangLuc"),
+        base.list("nangLuc"),
         &mut out,
     );
     out.0

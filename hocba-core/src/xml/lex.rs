@@ -105,6 +105,35 @@ fn base64_prefix(b: &[u8]) -> usize {
     n + b[n..].iter().take_while(|&&x| is_base64(x)).count()
 }
 
+/// The length of the text at the start of `b` when it is shorter than 32 bytes, all printable
+/// ASCII other than `>` and `&`, and followed by `<`; `None` otherwise (other characters, a
+/// longer text, or fewer than 8 bytes left to read). Eight bytes at a time with the bit tricks
+/// for "has a zero byte" and "has a byte less than n": a two-letter code costs one word, where
+/// `memchr3` and the plain-text check cost about 150 instructions whatever the length.
+///
+/// Both tricks can mark a byte wrongly only above a byte they marked rightly (the borrow of a
+/// subtraction runs upwards), so the lowest marked byte of a word is always a right one.
+fn short_ascii_text(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    for k in 0..4 {
+        let w = u64::from_le_bytes(b.get(8 * k..8 * k + 8)?.try_into().ok()?);
+        let marked = zero_byte(w ^ (ONES * u64::from(b'<')))
+            | zero_byte(w ^ (ONES * u64::from(b'>')))
+            | zero_byte(w ^ (ONES * u64::from(b'&')))
+            // Bytes below 0x20 (control characters, tab and line feed included: the general
+            // path takes those), and bytes from 0x80 (non-ASCII).
+            | (w.wrapping_sub(ONES * 0x20) & !w & HIGH)
+            | (w & HIGH);
+        if marked != 0 {
+            let i = 8 * k + (marked.trailing_zeros() / 8) as usize;
+            return (b[i] == b'<').then_some(i);
+        }
+    }
+    None
+}
+
 /// Byte-wise equality for the short strings of markup (names), without a call to `memcmp`.
 pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
@@ -146,23 +175,8 @@ impl<'i> Lexer<'i> {
             return Ok(Tok::Eof);
         }
         if b[start] != b'<' {
-            // Indentation between elements: white space up to the next '<' needs no search;
-            // runs of spaces are skipped eight at a time.
-            let mut i = start;
-            loop {
-                if let Some(w) = b.get(i..i + 8) {
-                    if w == b"        " {
-                        i += 8;
-                        continue;
-                    }
-                }
-                if i < b.len() && is_space(b[i]) {
-                    i += 1;
-                    continue;
-                }
-                break;
-            }
-            if i > start && b.get(i) == Some(&b'<') {
+            let i = self.indent_end(start);
+            if i > start {
                 self.pos = i;
                 return Ok(Tok::Space(&self.src[start..i]));
             }
@@ -199,6 +213,81 @@ impl<'i> Lexer<'i> {
         }
     }
 
+    /// The end of the indentation at `start`: white space up to a `<` (between elements), found
+    /// without a search, runs of spaces eight at a time. `start` when there is none, or when the
+    /// white space is followed by anything but markup (then it is part of a text).
+    fn indent_end(&self, start: usize) -> usize {
+        let b = self.src.as_bytes();
+        // The usual indentation, a line feed and spaces up to '<', by words: the spaces are the
+        // low zero bytes of the word XOR eight spaces.
+        let mut i = start + usize::from(b.get(start) == Some(&b'\n'));
+        while let Some(w) = b.get(i..i + 8) {
+            let x = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]])
+                ^ 0x2020_2020_2020_2020;
+            if x != 0 {
+                i += (x.trailing_zeros() / 8) as usize;
+                break;
+            }
+            i += 8;
+        }
+        if i > start && b.get(i) == Some(&b'<') {
+            return i;
+        }
+        // Anything else (tabs, carriage returns, blank lines, the end of the input): by bytes.
+        let mut i = start;
+        loop {
+            if let Some(w) = b.get(i..i + 8) {
+                if w == b"        " {
+                    i += 8;
+                    continue;
+                }
+            }
+            if i < b.len() && is_space(b[i]) {
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        if b.get(i) == Some(&b'<') {
+            i
+        } else {
+            start
+        }
+    }
+
+    /// Moves past indentation (the `Space` token [`Lexer::next`] would return), if any: for a
+    /// reader that ignores it, without building the token.
+    pub(crate) fn skip_indent(&mut self) {
+        self.pos = self.indent_end(self.pos);
+    }
+
+    /// At the content of a leaf element — text with no reference, no `>` and nothing that
+    /// normalisation could change ([`plain_text`](crate::model::plain_text)), directly followed
+    /// by `</name>` for exactly this `name` (the element that is open): that text and the offset
+    /// of its end tag, with the lexer moved past the end tag. Otherwise `None`, and nothing
+    /// moved. One search and one check instead of a text token, an end token and the
+    /// normalisation of a one-piece text; the answer is the text those would give.
+    pub(crate) fn plain_text_then_end(&mut self, name: &str) -> Option<(&'i str, usize)> {
+        let b = self.src.as_bytes();
+        let start = self.pos;
+        let rest = b.get(start..)?;
+        // Codes, numbers and dates are short ASCII: a few words settle them. Otherwise the first
+        // of '<', '>' (perhaps of ']]>') and '&' (a reference) must be '<', and the text plain.
+        let (lt, checked) = match short_ascii_text(rest) {
+            Some(n) => (start + n, true),
+            None => (start + memchr::memchr3(b'<', b'>', b'&', rest)?, false),
+        };
+        let n = name.len();
+        let t = b.get(lt..lt + n + 3)?;
+        let end_tag =
+            t[0] == b'<' && t[1] == b'/' && t[n + 2] == b'>' && same(&t[2..n + 2], name.as_bytes());
+        if !end_tag || !(checked || crate::model::plain_text(&b[start..lt])) {
+            return None;
+        }
+        self.pos = lt + n + 3;
+        Some((&self.src[start..lt], lt))
+    }
+
     /// At text that is canonical base64 — groups of four alphabet characters, at most two `=`
     /// at the end, no white space — directly followed by an end tag: that text, with the lexer
     /// moved past it. Otherwise `None`, and nothing moved. One pass does the work of the text
@@ -218,6 +307,44 @@ impl<'i> Lexer<'i> {
         }
         self.pos = start + n;
         Some(&self.src[start..start + n])
+    }
+
+    /// At `<name>` or `<name/>` for one of `names` (tried from `first` on, then from the
+    /// start, as the reader's search does): the index of that name and whether the element is
+    /// empty, with the lexer moved past the tag. Otherwise `None`, and nothing moved. The
+    /// names are ASCII name characters, which `>` and `/` cannot continue, so a hit is the
+    /// start tag [`Lexer::next`] would return for that name, without attributes; the member
+    /// a canonical document has next costs a comparison instead of a name scan.
+    pub(crate) fn start_tag_of(&mut self, names: &[&str], first: usize) -> Option<(usize, bool)> {
+        let b = self.src.as_bytes();
+        let at = self.pos;
+        let tag = b.get(at + 1..)?;
+        if b.get(at) != Some(&b'<') {
+            return None;
+        }
+        let first = first.min(names.len());
+        for k in (first..names.len()).chain(0..first) {
+            let name = names[k].as_bytes();
+            let n = name.len();
+            let Some(head) = tag.get(..n) else {
+                continue;
+            };
+            if !same(head, name) {
+                continue;
+            }
+            match (tag.get(n), tag.get(n + 1)) {
+                (Some(b'>'), _) => {
+                    self.pos = at + n + 2;
+                    return Some((k, false));
+                }
+                (Some(b'/'), Some(b'>')) => {
+                    self.pos = at + n + 3;
+                    return Some((k, true));
+                }
+                _ => return None,
+            }
+        }
+        None
     }
 
     /// At `</name>` for exactly this `name` (the element that is open): moves past it. The
@@ -596,6 +723,104 @@ mod tests {
         assert!(matches!(err("a ]]> b"), Some((K::Syntax(_), 2))));
         assert!(matches!(err("< a>"), Some((K::Syntax(_), 0))));
         assert!(matches!(err("<a x='<'>"), Some((K::Syntax(_), _))));
+    }
+
+    #[test]
+    fn short_ascii_text_agrees_with_the_general_check() {
+        // The bytes that matter, at each position of the first three words.
+        let specials = [
+            b'<', b'>', b'&', b'\t', b'\n', b'\r', 0, 0x1F, 0x20, 0x7E, 0x7F, 0xC3, 0xE1, b']',
+        ];
+        for len in 0..40 {
+            for at in 0..len.min(24) {
+                for &x in &specials {
+                    let mut v = vec![b'a'; len];
+                    v[at] = x;
+                    v.extend_from_slice(b"</a>........");
+                    let want = memchr::memchr3(b'<', b'>', b'&', &v).filter(|&i| {
+                        v[i] == b'<' && v[..i].iter().all(|&c| (0x20..0x80).contains(&c))
+                    });
+                    match short_ascii_text(&v) {
+                        Some(n) => assert_eq!(Some(n), want, "{v:?}"),
+                        // Only longer texts (or bytes the general path must see) are left to it.
+                        None => assert!(want.is_none_or(|n| n >= 32), "{v:?}"),
+                    }
+                }
+            }
+        }
+        // Too near the end to read a word: the general path.
+        assert_eq!(short_ascii_text(b"ab</a>"), None);
+        assert_eq!(short_ascii_text(b"ab</a>xx"), Some(2));
+    }
+
+    #[test]
+    fn plain_text_then_end_gives_what_the_events_give() {
+        fn fast(s: &str) -> Option<(&str, usize)> {
+            let mut l = Lexer::new(s);
+            let r = l.plain_text_then_end("a");
+            if r.is_none() {
+                assert_eq!(l.pos(), 0, "moved without an answer: {s:?}");
+            }
+            r.map(|(t, _)| (t, l.pos()))
+        }
+        let long = "Đọc đúng, rõ ràng nhưng còn chậm; bài văn viết đủ ý.".repeat(3);
+        let cases = [
+            "TV</a>   ",
+            "</a>      ",
+            "2025-2026</a>",
+            "HB-56-2026-008315-HB-56-2026-008315</a>",
+            "Lê Hoàng Phúc</a>",
+            "tab\there</a>  ",
+            "line\nend</a>  ",
+            "cr\r\nend</a> ",
+            "a &amp; b</a>  ",
+            "a > b</a>      ",
+            "x]]>y</a>      ",
+            "e\u{301} combining</a>",
+            "ё cyrillic</a>   ",
+            "TV</b>   ",
+            "TV</ab>  ",
+            "TV<![CDATA[x]]></a>",
+            "TV<!-- c --></a>",
+            "TV<b/></a>",
+            "TV",
+            &format!("{long}</a>"),
+        ];
+        for s in cases {
+            let got = fast(s);
+            // The general path: text events up to the end tag, then normalisation.
+            let mut l = Lexer::new(s);
+            let mut text = String::new();
+            let mut plain = true;
+            let want = loop {
+                match l.next() {
+                    Ok(Tok::Text { raw, refs: false } | Tok::Space(raw)) => text.push_str(raw),
+                    Ok(Tok::End("a")) => break Some(l.pos()),
+                    _ => {
+                        plain = false;
+                        break None;
+                    }
+                }
+            };
+            if let Some((t, pos)) = got {
+                assert!(plain, "{s:?}");
+                assert_eq!(Some(pos), want, "{s:?}");
+                assert_eq!(t, text, "{s:?}");
+                assert_eq!(
+                    crate::model::normalize_text(&text).ok().as_deref(),
+                    Some(t),
+                    "{s:?}"
+                );
+            }
+        }
+        assert_eq!(fast("TV</a>   "), Some(("TV", 6)));
+        assert_eq!(
+            fast(&format!("{long}</a>")).map(|(t, _)| t),
+            Some(long.as_str())
+        );
+        assert_eq!(fast("a &amp; b</a>  "), None);
+        assert_eq!(fast("e\u{301} combining</a>"), None);
+        assert_eq!(fast("cr\r\nend</a> "), None);
     }
 
     #[test]

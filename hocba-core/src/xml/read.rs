@@ -363,6 +363,13 @@ impl<'i> Cursor<'i> {
         allowed: &'static [&'static str],
     ) -> Result<Option<Child>> {
         loop {
+            // Indentation would be a `Space` event, which is ignored here: skip it unseen.
+            if !self.pending_end {
+                self.lex.skip_indent();
+                if let Some(child) = self.next_child_fast(allowed) {
+                    return Ok(child);
+                }
+            }
             match self.event()? {
                 Ev::Start { qname, local, ours } => {
                     // Canonical documents list members in order: try the one after the last
@@ -420,10 +427,57 @@ impl<'i> Cursor<'i> {
         }
     }
 
+    /// [`Cursor::next_child`] for the common markup, without an event: the parent's end tag
+    /// (`Some(None)`), or a start tag without attributes or prefix for a member of `allowed`
+    /// in format v1's default namespace (`Some(Some(child))`). The state afterwards (open
+    /// elements, scopes, attributes, `event_start`, the search hint) is what the events would
+    /// leave. `None`, with nothing moved, for anything else.
+    fn next_child_fast(&mut self, allowed: &'static [&'static str]) -> Option<Option<Child>> {
+        let at = self.lex.pos();
+        let &(open, scope) = self.open.last()?;
+        if self.lex.end_tag_of(open) {
+            self.event_start = at;
+            self.open.pop();
+            self.ns.truncate(scope);
+            return Some(None);
+        }
+        // A name without prefix is in the innermost default namespace.
+        let ours = self
+            .ns
+            .iter()
+            .rev()
+            .find(|(p, _, _)| p.is_empty())
+            .is_some_and(|(_, _, ours)| *ours);
+        if !ours {
+            return None;
+        }
+        let (k, empty) = self.lex.start_tag_of(allowed, self.hint)?;
+        let name = allowed[k];
+        self.event_start = at;
+        self.attrs.clear();
+        self.open.push((name, self.ns.len()));
+        self.pending_end = empty;
+        self.hint = k;
+        Some(Some(Child { name }))
+    }
+
     /// The text content of the element just opened, up to its end tag (normalised, NFC);
     /// borrowed from the input when it is one plain text token (the common case), so that codes,
     /// numbers and booleans cost no allocation.
     fn raw_text(&mut self, element: &str) -> Result<Cow<'i, str>> {
+        // The common leaf, `<a>plain text</a>`: the text and the end tag at once, with the same
+        // result (and the same `event_start`, the end tag's, for a later duplicate error) as the
+        // events below.
+        if !self.pending_end {
+            if let Some(&(open, scope)) = self.open.last() {
+                if let Some((text, end_at)) = self.lex.plain_text_then_end(open) {
+                    self.open.pop();
+                    self.ns.truncate(scope);
+                    self.event_start = end_at;
+                    return Ok(Cow::Borrowed(text));
+                }
+            }
+        }
         let start = self.pos();
         // Most fields are one text token: keep it borrowed and copy once at the end.
         let mut single: Option<Cow<'i, str>> = None;
