@@ -321,6 +321,12 @@ fn short_name(oid: &str) -> Option<&'static str> {
 
 /// Escapes an attribute value per RFC 4514 §2.4 (UTF-8 kept).
 fn escape_value(value: &str, out: &mut String) {
+    // Most values need no escape: written whole.
+    let plain = |b: &u8| !matches!(b, b'\\' | b'"' | b'+' | b',' | b';' | b'<' | b'>' | b'\0');
+    if value.bytes().all(|b| plain(&b)) && !value.starts_with(['#', ' ']) && !value.ends_with(' ') {
+        out.push_str(value);
+        return;
+    }
     let count = value.chars().count();
     for (i, c) in value.chars().enumerate() {
         match c {
@@ -507,5 +513,49 @@ mod tests {
         let overrun = tlv(0x30, &[0x31, 0x05, 0x30, 0x00]);
         assert!(name_rdns(&overrun).is_none());
         assert!(name_rdns(&tlv(0x30, &[])).is_some_and(|r| r.count == 0));
+    }
+
+    /// The escape loop alone (what [`escape_value`] did before its whole-value fast path).
+    fn escape_slow(value: &str) -> String {
+        let mut out = String::new();
+        let count = value.chars().count();
+        for (i, c) in value.chars().enumerate() {
+            match c {
+                '\\' | '"' | '+' | ',' | ';' | '<' | '>' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                '#' if i == 0 => out.push_str("\\#"),
+                ' ' if i == 0 || i + 1 == count => out.push_str("\\ "),
+                '\0' => out.push_str("\\00"),
+                _ => out.push(c),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn escaping_fast_path_agrees_with_the_loop() {
+        for v in [
+            "",
+            " ",
+            "  ",
+            "#",
+            "a#",
+            "a ",
+            "a b",
+            "Nguyễn Văn A",
+            "Trường Tiểu học ",
+            "ễ ",
+            " ễ",
+            "x\0y",
+            "a,b",
+            "a;b<c>d\"e\\f+g",
+            "CCCD:001234567890",
+        ] {
+            let mut fast = String::new();
+            escape_value(v, &mut fast);
+            assert_eq!(fast, escape_slow(v), "{v:?}");
+        }
     }
 }
