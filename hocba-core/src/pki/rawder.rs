@@ -376,7 +376,7 @@ pub(crate) fn rdns_to_string(rdns: &Rdns<'_>) -> String {
                 (name, None) => {
                     out.push_str(name.unwrap_or(&attr.oid));
                     out.push_str("=#");
-                    out.push_str(&hex(&attr.value_der));
+                    out.push_str(&hex(attr.value_der));
                 }
             }
         }
@@ -485,7 +485,9 @@ mod tests {
             ]
             .concat(),
         );
-        let rdns = name_rdns(&name).unwrap();
+        let Some(rdns) = name_rdns(&name) else {
+            panic!("the name is readable")
+        };
         assert_eq!(rdns.count, 4);
         assert_eq!(rdns.attrs.len(), 4);
         let rdn_sizes: Vec<usize> = rdns.most_specific_first().map(<[_]>::len).collect();
