@@ -1865,6 +1865,20 @@ mod tests {
         let page = res.get(ObjRef::new(3, 1), 3).unwrap().unwrap();
         assert_eq!(page.defined_in, 3);
         assert_eq!(page.object.dict().unwrap().get_int(b"Rotate"), Some(90));
+        // The sorted index agrees with the definition: the entry of the latest revision at or
+        // before the one asked that lists the number; a second read is the cached object.
+        for num in 0..8 {
+            for revision in 0..=revs.len() + 1 {
+                let naive = (1..=revision.min(revs.len()))
+                    .rev()
+                    .find_map(|i| revs.revisions[i - 1].entries.get(&num).map(|e| (i, *e)));
+                assert_eq!(res.lookup(num, revision), naive, "{num} at {revision}");
+            }
+        }
+        let again = res.get(ObjRef::new(3, 1), 3).unwrap().unwrap();
+        assert!(Arc::ptr_eq(&page.object, &again.object));
+        let old_page = res.get(r(3), 2).unwrap().unwrap();
+        assert!(!Arc::ptr_eq(&page.object, &old_page.object));
         resolve_all(&file, &revs);
     }
 
