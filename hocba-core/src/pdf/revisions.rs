@@ -955,10 +955,17 @@ pub struct Resolver<'a> {
     file: &'a [u8],
     revs: &'a Revisions,
     budget: &'a Budget,
-    /// For each object number, the revisions (from 1, ascending) that list it, with the entry.
-    index: HashMap<u32, Vec<(usize, Entry)>>,
-    /// Parsed objects by (number, revision defining the entry, revision defining the object
-    /// stream or 0).
+    /// Every entry of every revision as (object number, revision from 1, entry), sorted by
+    /// number then revision: one binary search finds the entry in effect at a revision, and
+    /// its position names the parsed object in `slots`.
+    index: Vec<(u32, usize, Entry)>,
+    /// For each position of `index` whose entry is in the file, where its parsed object is in
+    /// `parsed` (`u32::MAX`: not parsed yet).
+    slots: RefCell<Vec<u32>>,
+    /// The objects parsed from the file, in the order they were first read.
+    parsed: RefCell<Vec<Located>>,
+    /// Objects parsed from object streams, by (number, revision defining the entry, revision
+    /// defining the object stream).
     cache: RefCell<HashMap<(u32, usize, usize), Located>>,
     /// Decoded object streams by (number, revision defining it).
     streams: RefCell<HashMap<(u32, usize), Rc<ObjectStream>>>,
@@ -990,24 +997,26 @@ impl Drop for ActiveGuard<'_> {
 impl<'a> Resolver<'a> {
     /// A resolver over `file` as split into `revs`, charging `budget`.
     pub fn new(file: &'a [u8], revs: &'a Revisions, budget: &'a Budget) -> Resolver<'a> {
-        // Sized for the largest table (usually the first revision's), so neither the index
-        // nor the object cache grows step by step; the cache's start is capped for files of
-        // many objects, which a verification reads only in part.
-        let largest = revs.revisions.iter().map(|r| r.entries.len()).max();
-        let mut index: HashMap<u32, Vec<(usize, Entry)>> =
-            HashMap::with_capacity(largest.unwrap_or(0));
+        // One vector for every entry, sorted once (each revision's table is already in number
+        // order, so a stable sort by number keeps the revisions ascending within a number).
+        let total = revs.revisions.iter().map(|r| r.entries.len()).sum();
+        let mut index: Vec<(u32, usize, Entry)> = Vec::with_capacity(total);
         for (i, rev) in revs.revisions.iter().enumerate() {
-            for (&num, &entry) in &rev.entries {
-                index.entry(num).or_default().push((i + 1, entry));
-            }
+            index.extend(rev.entries.iter().map(|(&num, &entry)| (num, i + 1, entry)));
         }
-        let cache = HashMap::with_capacity(index.len().min(1024));
+        index.sort_by_key(|&(num, _, _)| num);
+        let slots = vec![u32::MAX; index.len()];
+        // The parsed objects' start is capped for files of many objects, which a verification
+        // reads only in part.
+        let parsed = Vec::with_capacity(index.len().min(256));
         Resolver {
             file,
             revs,
             budget,
             index,
-            cache: RefCell::new(cache),
+            slots: RefCell::new(slots),
+            parsed: RefCell::new(parsed),
+            cache: RefCell::new(HashMap::new()),
             streams: RefCell::new(HashMap::new()),
             active: RefCell::new(Vec::new()),
             decoded: RefCell::new((HashMap::new(), 0)),
@@ -1018,9 +1027,19 @@ impl<'a> Resolver<'a> {
     /// latest revision at or before it that lists the number, with that revision's number.
     /// `None` when no revision up to it lists the number (or `revision` is 0).
     pub fn lookup(&self, num: u32, revision: usize) -> Option<(usize, Entry)> {
-        let list = self.index.get(&num)?;
-        let n = list.partition_point(|(r, _)| *r <= revision);
-        n.checked_sub(1).map(|i| list[i])
+        self.position(num, revision).map(|i| {
+            let (_, rev, entry) = self.index[i];
+            (rev, entry)
+        })
+    }
+
+    /// The position in `index` of [`Resolver::lookup`]'s entry.
+    fn position(&self, num: u32, revision: usize) -> Option<usize> {
+        let n = self
+            .index
+            .partition_point(|&(n, r, _)| n < num || (n == num && r <= revision));
+        let i = n.checked_sub(1)?;
+        (self.index[i].0 == num).then_some(i)
     }
 
     /// The indirect object `r` as seen at `revision` (from 1). `None` when it is free or
@@ -1034,16 +1053,17 @@ impl<'a> Resolver<'a> {
                 SyntaxErrorKind::NoRevision { revision },
             ));
         }
-        let Some((defined_in, entry)) = self.lookup(r.num, revision) else {
+        let Some(position) = self.position(r.num, revision) else {
             return Ok(None);
         };
+        let (_, defined_in, entry) = self.index[position];
         match entry {
             Entry::Free { .. } => Ok(None),
             Entry::InFile { offset, gen } => {
                 if gen != r.gen {
                     return Ok(None);
                 }
-                self.in_file(r, offset, defined_in).map(Some)
+                self.in_file(r, offset, defined_in, position).map(Some)
             }
             Entry::Compressed { stream, index } => {
                 if r.gen != 0 {
@@ -1090,10 +1110,18 @@ impl<'a> Resolver<'a> {
         parsed
     }
 
-    fn in_file(&self, r: ObjRef, offset: usize, defined_in: usize) -> Result<Located, SyntaxError> {
-        let key = (r.num, defined_in, 0);
-        if let Some(hit) = self.cache.borrow().get(&key) {
-            return Ok(hit.clone());
+    /// The object of the entry at `position` of `index` (`r`, at `offset`, listed by
+    /// revision `defined_in`), parsed once.
+    fn in_file(
+        &self,
+        r: ObjRef,
+        offset: usize,
+        defined_in: usize,
+        position: usize,
+    ) -> Result<Located, SyntaxError> {
+        let slot = self.slots.borrow().get(position).copied();
+        if let Some(hit) = slot.and_then(|s| self.parsed.borrow().get(s as usize).cloned()) {
+            return Ok(hit);
         }
         let _guard = self.enter(r, offset)?;
         self.charge_object(offset)?;
@@ -1136,7 +1164,16 @@ impl<'a> Resolver<'a> {
             source: Source::File { span: parsed.span },
             defined_in,
         };
-        self.cache.borrow_mut().insert(key, located.clone());
+        let mut store = self.parsed.borrow_mut();
+        if let (Ok(at), Some(slot)) = (
+            u32::try_from(store.len()),
+            self.slots.borrow_mut().get_mut(position),
+        ) {
+            if at != u32::MAX {
+                *slot = at;
+                store.push(located.clone());
+            }
+        }
         Ok(located)
     }
 
@@ -1828,6 +1865,20 @@ mod tests {
         let page = res.get(ObjRef::new(3, 1), 3).unwrap().unwrap();
         assert_eq!(page.defined_in, 3);
         assert_eq!(page.object.dict().unwrap().get_int(b"Rotate"), Some(90));
+        // The sorted index agrees with the definition: the entry of the latest revision at or
+        // before the one asked that lists the number; a second read is the cached object.
+        for num in 0..8 {
+            for revision in 0..=revs.len() + 1 {
+                let naive = (1..=revision.min(revs.len()))
+                    .rev()
+                    .find_map(|i| revs.revisions[i - 1].entries.get(&num).map(|e| (i, *e)));
+                assert_eq!(res.lookup(num, revision), naive, "{num} at {revision}");
+            }
+        }
+        let again = res.get(ObjRef::new(3, 1), 3).unwrap().unwrap();
+        assert!(Arc::ptr_eq(&page.object, &again.object));
+        let old_page = res.get(r(3), 2).unwrap().unwrap();
+        assert!(!Arc::ptr_eq(&page.object, &old_page.object));
         resolve_all(&file, &revs);
     }
 

@@ -207,18 +207,16 @@ impl Certificate {
             rawder::name_rdns(slice(&raw.issuer)).ok_or_else(|| bad("unreadable issuer"))?;
         let last_text = |oid: &str| {
             subject_rdns
-                .iter()
-                .rev()
+                .most_specific_first()
                 .flat_map(|rdn| rdn.iter())
                 .find(|a| a.oid == oid)
-                .and_then(|a| a.text.clone())
+                .and_then(|a| a.text.as_deref().map(str::to_owned))
         };
         let uids = subject_rdns
-            .iter()
-            .rev()
+            .most_specific_first()
             .flat_map(|rdn| rdn.iter())
             .filter(|a| a.oid == UID)
-            .filter_map(|a| a.text.clone())
+            .filter_map(|a| a.text.as_deref().map(str::to_owned))
             .collect();
 
         // Validity, key, algorithms.

@@ -3,6 +3,7 @@
 //! `Name`s) and reads names attribute by attribute. Every function returns `None` on anything
 //! unexpected instead of panicking.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// One TLV: its tag byte, the range of the whole element and the range of its content, both
@@ -90,51 +91,130 @@ pub(crate) fn crl_ranges(der: &[u8]) -> Option<SignedRanges> {
     })
 }
 
-/// One attribute of a distinguished name.
+/// One attribute of a distinguished name, borrowed from the name's DER where it can be.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct NameAttr {
+pub(crate) struct NameAttr<'a> {
+    /// The RDN it belongs to (0 for the first, least specific, RDN of the DER).
+    pub(crate) rdn: usize,
     /// The attribute type, dotted.
-    pub(crate) oid: String,
+    pub(crate) oid: Cow<'static, str>,
     /// The value as text when it is a string type; `None` otherwise.
-    pub(crate) text: Option<String>,
+    pub(crate) text: Option<Cow<'a, str>>,
     /// The whole DER of the value (for the `#hex` form of RFC 4514).
-    pub(crate) value_der: Vec<u8>,
+    pub(crate) value_der: &'a [u8],
 }
 
-/// The RDNs of a `Name` in DER order (least specific first); each RDN is its attributes.
-pub(crate) fn name_rdns(name_der: &[u8]) -> Option<Vec<Vec<NameAttr>>> {
+/// The dotted forms of the attribute types met in nearly every name, by their content octets
+/// (each a valid minimal encoding, so [`oid_string`] gives the same text).
+const COMMON_OIDS: [(&[u8], &str); 12] = [
+    (&[0x55, 0x04, 0x03], "2.5.4.3"),
+    (&[0x55, 0x04, 0x05], "2.5.4.5"),
+    (&[0x55, 0x04, 0x06], "2.5.4.6"),
+    (&[0x55, 0x04, 0x07], "2.5.4.7"),
+    (&[0x55, 0x04, 0x08], "2.5.4.8"),
+    (&[0x55, 0x04, 0x09], "2.5.4.9"),
+    (&[0x55, 0x04, 0x0a], "2.5.4.10"),
+    (&[0x55, 0x04, 0x0b], "2.5.4.11"),
+    (&[0x55, 0x04, 0x0c], "2.5.4.12"),
+    (
+        &[0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01, 0x01],
+        "0.9.2342.19200300.100.1.1",
+    ),
+    (
+        &[0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01, 0x19],
+        "0.9.2342.19200300.100.1.25",
+    ),
+    (
+        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01],
+        "1.2.840.113549.1.9.1",
+    ),
+];
+
+/// [`oid_string`], without allocating for the common attribute types.
+fn attr_oid(content: &[u8]) -> Option<Cow<'static, str>> {
+    match COMMON_OIDS.iter().find(|(der, _)| *der == content) {
+        Some((_, dotted)) => Some(Cow::Borrowed(dotted)),
+        None => oid_string(content).map(Cow::Owned),
+    }
+}
+
+/// The children of a constructed element's content, one at a time (`Some(None)` for one that
+/// cannot be read or that overruns the content; the caller gives up there).
+fn each_child(input: &[u8], content: Range<usize>) -> impl Iterator<Item = Option<Tlv>> + '_ {
+    let mut pos = content.start;
+    let mut failed = false;
+    std::iter::from_fn(move || {
+        if failed || pos >= content.end {
+            return None;
+        }
+        let tlv = read_tlv(input, pos).filter(|t| t.whole.end <= content.end);
+        match &tlv {
+            Some(t) => pos = t.whole.end,
+            None => failed = true,
+        }
+        Some(tlv)
+    })
+}
+
+/// A `Name` read attribute by attribute: every attribute in DER order (least specific RDN
+/// first), each with the index of its RDN, and how many RDNs there are (an empty RDN has no
+/// attribute but still counts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Rdns<'a> {
+    pub(crate) attrs: Vec<NameAttr<'a>>,
+    pub(crate) count: usize,
+}
+
+impl<'a> Rdns<'a> {
+    /// The RDNs, most specific first, each its attributes in DER order.
+    pub(crate) fn most_specific_first(&self) -> impl Iterator<Item = &[NameAttr<'a>]> {
+        (0..self.count).rev().map(move |r| {
+            let lo = self.attrs.partition_point(|a| a.rdn < r);
+            let hi = self.attrs.partition_point(|a| a.rdn <= r);
+            &self.attrs[lo..hi]
+        })
+    }
+}
+
+/// Reads a `Name` (`None` when anything in it cannot be read).
+pub(crate) fn name_rdns(name_der: &[u8]) -> Option<Rdns<'_>> {
     let outer = read_tlv(name_der, 0)?;
     if outer.tag != 0x30 {
         return None;
     }
-    let mut out = Vec::new();
-    for set in children(name_der, outer.content)? {
+    let mut attrs = Vec::new();
+    let mut count = 0;
+    for set in each_child(name_der, outer.content) {
+        let set = set?;
         if set.tag != 0x31 {
             return None;
         }
-        let mut rdn = Vec::new();
-        for atv in children(name_der, set.content)? {
+        let rdn = count;
+        count += 1;
+        for atv in each_child(name_der, set.content) {
+            let atv = atv?;
             if atv.tag != 0x30 {
                 return None;
             }
-            let parts = children(name_der, atv.content)?;
-            let [oid, value] = parts.as_slice() else {
+            let mut parts = each_child(name_der, atv.content);
+            let (Some(oid), Some(value), None) = (parts.next(), parts.next(), parts.next()) else {
                 return None;
             };
+            let (oid, value) = (oid?, value?);
             if oid.tag != 0x06 {
                 return None;
             }
-            let oid = oid_string(name_der.get(oid.content.clone())?)?;
+            let oid = attr_oid(name_der.get(oid.content.clone())?)?;
             let content = name_der.get(value.content.clone())?;
-            rdn.push(NameAttr {
+            attrs.push(NameAttr {
+                rdn,
                 oid,
                 text: decode_string(value.tag, content),
-                value_der: name_der.get(value.whole.clone())?.to_vec(),
+                value_der: name_der.get(value.whole.clone())?,
             });
         }
-        out.push(rdn);
     }
-    Some(out)
+    Some(Rdns { attrs, count })
 }
 
 /// The dotted form of an OBJECT IDENTIFIER's content octets. Unlike `const-oid`, arcs up to
@@ -190,13 +270,13 @@ fn push_decimal(out: &mut String, mut v: u128) {
     out.extend(digits[i..].iter().map(|&d| char::from(d)));
 }
 
-/// Decodes the ASN.1 string types met in names.
-fn decode_string(tag: u8, content: &[u8]) -> Option<String> {
+/// Decodes the ASN.1 string types met in names (borrowed when the DER holds UTF-8).
+fn decode_string(tag: u8, content: &[u8]) -> Option<Cow<'_, str>> {
     match tag {
         // UTF8String, NumericString, PrintableString, IA5String, VisibleString
-        0x0c | 0x12 | 0x13 | 0x16 | 0x1a => std::str::from_utf8(content).ok().map(str::to_owned),
+        0x0c | 0x12 | 0x13 | 0x16 | 0x1a => std::str::from_utf8(content).ok().map(Cow::Borrowed),
         // TeletexString: read as Latin-1, what real-world encoders put there
-        0x14 => Some(content.iter().map(|&b| char::from(b)).collect()),
+        0x14 => Some(Cow::Owned(content.iter().map(|&b| char::from(b)).collect())),
         // BMPString: UTF-16BE
         0x1e => {
             if !content.len().is_multiple_of(2) {
@@ -206,7 +286,7 @@ fn decode_string(tag: u8, content: &[u8]) -> Option<String> {
                 .chunks_exact(2)
                 .map(|c| u16::from_be_bytes([c[0], c[1]]))
                 .collect();
-            String::from_utf16(&units).ok()
+            String::from_utf16(&units).ok().map(Cow::Owned)
         }
         // UniversalString: UTF-32BE
         0x1c => {
@@ -216,7 +296,8 @@ fn decode_string(tag: u8, content: &[u8]) -> Option<String> {
             content
                 .chunks_exact(4)
                 .map(|c| char::from_u32(u32::from_be_bytes([c[0], c[1], c[2], c[3]])))
-                .collect()
+                .collect::<Option<String>>()
+                .map(Cow::Owned)
         }
         _ => None,
     }
@@ -240,6 +321,12 @@ fn short_name(oid: &str) -> Option<&'static str> {
 
 /// Escapes an attribute value per RFC 4514 §2.4 (UTF-8 kept).
 fn escape_value(value: &str, out: &mut String) {
+    // Most values need no escape: written whole.
+    let plain = |b: &u8| !matches!(b, b'\\' | b'"' | b'+' | b',' | b';' | b'<' | b'>' | b'\0');
+    if value.bytes().all(|b| plain(&b)) && !value.starts_with(['#', ' ']) && !value.ends_with(' ') {
+        out.push_str(value);
+        return;
+    }
     let count = value.chars().count();
     for (i, c) in value.chars().enumerate() {
         match c {
@@ -265,9 +352,9 @@ pub(crate) fn name_to_string(name_der: &[u8]) -> String {
 }
 
 /// [`name_to_string`] of a name already split by [`name_rdns`].
-pub(crate) fn rdns_to_string(rdns: &[Vec<NameAttr>]) -> String {
+pub(crate) fn rdns_to_string(rdns: &Rdns<'_>) -> String {
     let mut out = String::new();
-    for (i, rdn) in rdns.iter().rev().enumerate() {
+    for (i, rdn) in rdns.most_specific_first().enumerate() {
         if i > 0 {
             out.push(',');
         }
@@ -289,7 +376,7 @@ pub(crate) fn rdns_to_string(rdns: &[Vec<NameAttr>]) -> String {
                 (name, None) => {
                     out.push_str(name.unwrap_or(&attr.oid));
                     out.push_str("=#");
-                    out.push_str(&hex(&attr.value_der));
+                    out.push_str(&hex(attr.value_der));
                 }
             }
         }
@@ -351,5 +438,126 @@ mod tests {
         let mut s = String::new();
         escape_value("#a, b+c ", &mut s);
         assert_eq!(s, "\\#a\\, b\\+c\\ ");
+    }
+
+    #[test]
+    fn common_oids_are_their_dotted_form() {
+        for (der, dotted) in COMMON_OIDS {
+            assert_eq!(oid_string(der).as_deref(), Some(dotted));
+            assert_eq!(attr_oid(der).as_deref(), Some(dotted));
+        }
+        // Not in the table: computed.
+        assert_eq!(attr_oid(&[0x2a, 0x03]).as_deref(), Some("1.2.3"));
+        assert_eq!(attr_oid(&[0x2a, 0x80, 0x01]), None);
+    }
+
+    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        let mut out = vec![tag, content.len() as u8];
+        out.extend_from_slice(content);
+        out
+    }
+
+    #[test]
+    fn names_keep_empty_rdns_multi_valued_rdns_and_order() {
+        let cn = tlv(
+            0x30,
+            &[tlv(0x06, &[0x55, 0x04, 0x03]), tlv(0x0c, b"A")].concat(),
+        );
+        let o = tlv(
+            0x30,
+            &[tlv(0x06, &[0x55, 0x04, 0x0a]), tlv(0x13, b"B,")].concat(),
+        );
+        let other = tlv(
+            0x30,
+            &[tlv(0x06, &[0x2a, 0x03]), tlv(0x04, &[0xab])].concat(),
+        );
+        let latin1 = tlv(
+            0x30,
+            &[tlv(0x06, &[0x55, 0x04, 0x07]), tlv(0x14, &[0xe9])].concat(),
+        );
+        let name = tlv(
+            0x30,
+            &[
+                tlv(0x31, &cn),
+                tlv(0x31, &[]),
+                tlv(0x31, &[o, other].concat()),
+                tlv(0x31, &latin1),
+            ]
+            .concat(),
+        );
+        let Some(rdns) = name_rdns(&name) else {
+            panic!("the name is readable")
+        };
+        assert_eq!(rdns.count, 4);
+        assert_eq!(rdns.attrs.len(), 4);
+        let rdn_sizes: Vec<usize> = rdns.most_specific_first().map(<[_]>::len).collect();
+        assert_eq!(rdn_sizes, [1, 2, 0, 1]);
+        assert_eq!(name_to_string(&name), "L=\u{e9},O=B\\,+1.2.3=#0401ab,,CN=A");
+        // Anything unreadable anywhere: no name.
+        let bad_set = tlv(0x30, &[tlv(0x31, &cn), tlv(0x30, &[])].concat());
+        assert!(name_rdns(&bad_set).is_none());
+        let three = tlv(
+            0x30,
+            &tlv(
+                0x31,
+                &tlv(
+                    0x30,
+                    &[
+                        tlv(0x06, &[0x55, 0x04, 0x03]),
+                        tlv(0x0c, b"A"),
+                        tlv(0x0c, b"B"),
+                    ]
+                    .concat(),
+                ),
+            ),
+        );
+        assert!(name_rdns(&three).is_none());
+        let overrun = tlv(0x30, &[0x31, 0x05, 0x30, 0x00]);
+        assert!(name_rdns(&overrun).is_none());
+        assert!(name_rdns(&tlv(0x30, &[])).is_some_and(|r| r.count == 0));
+    }
+
+    /// The escape loop alone (what [`escape_value`] did before its whole-value fast path).
+    fn escape_slow(value: &str) -> String {
+        let mut out = String::new();
+        let count = value.chars().count();
+        for (i, c) in value.chars().enumerate() {
+            match c {
+                '\\' | '"' | '+' | ',' | ';' | '<' | '>' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                '#' if i == 0 => out.push_str("\\#"),
+                ' ' if i == 0 || i + 1 == count => out.push_str("\\ "),
+                '\0' => out.push_str("\\00"),
+                _ => out.push(c),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn escaping_fast_path_agrees_with_the_loop() {
+        for v in [
+            "",
+            " ",
+            "  ",
+            "#",
+            "a#",
+            "a ",
+            "a b",
+            "Nguyễn Văn A",
+            "Trường Tiểu học ",
+            "ễ ",
+            " ễ",
+            "x\0y",
+            "a,b",
+            "a;b<c>d\"e\\f+g",
+            "CCCD:001234567890",
+        ] {
+            let mut fast = String::new();
+            escape_value(v, &mut fast);
+            assert_eq!(fast, escape_slow(v), "{v:?}");
+        }
     }
 }

@@ -46,6 +46,9 @@ pub(crate) struct Analysis<'r, 'a> {
     last: usize,
     memo: RefCell<BTreeMap<usize, Changes>>,
     contents: RefCell<BTreeMap<usize, std::rc::Rc<BTreeSet<u32>>>>,
+    /// The signature fields of each revision compared (memoised: the last revision's are
+    /// needed by every comparison).
+    sig_fields: RefCell<BTreeMap<usize, std::rc::Rc<Vec<SigField>>>>,
 }
 
 impl std::fmt::Debug for Analysis<'_, '_> {
@@ -85,13 +88,31 @@ fn kind_vi(kind: &str) -> &'static str {
 }
 
 impl<'r, 'a> Analysis<'r, 'a> {
-    pub(crate) fn new(resolver: &'r Resolver<'a>, _found: &Found) -> Self {
+    /// The analysis of the file `resolver` reads; `found` holds the signature fields of its
+    /// last revision ([`fields::find_signatures`]).
+    pub(crate) fn new(resolver: &'r Resolver<'a>, found: &Found) -> Self {
+        let last = resolver.revision_count();
+        let mut sig_fields = BTreeMap::new();
+        sig_fields.insert(last, std::rc::Rc::new(found.fields.clone()));
         Analysis {
             resolver,
-            last: resolver.revision_count(),
+            last,
             memo: RefCell::new(BTreeMap::new()),
             contents: RefCell::new(BTreeMap::new()),
+            sig_fields: RefCell::new(sig_fields),
         }
+    }
+
+    /// [`fields::sig_fields`] of `revision`, computed once.
+    fn sig_fields(&self, revision: usize) -> std::rc::Rc<Vec<SigField>> {
+        if let Some(f) = self.sig_fields.borrow().get(&revision) {
+            return std::rc::Rc::clone(f);
+        }
+        let f = std::rc::Rc::new(fields::sig_fields(self.resolver, revision));
+        self.sig_fields
+            .borrow_mut()
+            .insert(revision, std::rc::Rc::clone(&f));
+        f
     }
 
     /// English and Vietnamese lists of changes, for messages (at most 10 named).
@@ -124,9 +145,8 @@ impl<'r, 'a> Analysis<'r, 'a> {
             .and_then(|p| p.get(b"DocMDP"))
             .is_some_and(|d| matches!(d, Object::Ref(x) if *x == sig));
         let located = r.get(sig, revision).ok()??;
-        let sig_dict = match &*located.object {
-            Object::Dict(d) => d.clone(),
-            _ => return None,
+        let Object::Dict(sig_dict) = &*located.object else {
+            return None;
         };
         let mut p = None;
         if let Some(refs) = sig_dict
@@ -205,8 +225,8 @@ impl<'r, 'a> Analysis<'r, 'a> {
                 touched.insert(*num, i + 1);
             }
         }
-        let fields_then = fields::sig_fields(r, rev);
-        let fields_now = fields::sig_fields(r, last);
+        let fields_then = self.sig_fields(rev);
+        let fields_now = self.sig_fields(last);
         let empty_then: BTreeSet<ObjRef> = fields_then
             .iter()
             .filter(|f| matches!(f.value, None | Some(Object::Null)))
@@ -231,7 +251,7 @@ impl<'r, 'a> Analysis<'r, 'a> {
         let mut roots: BTreeSet<ObjRef> = BTreeSet::new();
         let mut new_ts_fields: BTreeSet<ObjRef> = BTreeSet::new();
         let mut new_ts_widgets: BTreeSet<ObjRef> = BTreeSet::new();
-        for f in &fields_now {
+        for f in fields_now.iter() {
             let Some(obj) = f.obj else { continue };
             let filled = empty_then.contains(&obj);
             let new_ts = !known_then.contains(&obj) && is_doc_timestamp(r, f, last);

@@ -251,7 +251,7 @@ pub(crate) fn check(
                 doc.embedded_xml = true;
                 if let Some(changed_at) =
                     signed.iter().copied().filter(|r| *r > r1).find(
-                        |r| !matches!(embedded_xml(resolver, *r), Some(Ok(ref b)) if *b == bytes),
+                        |r| !matches!(embedded_xml(resolver, *r), Some(Ok(ref b)) if Rc::ptr_eq(b, &bytes) || *b == bytes),
                     )
                 {
                     let (f, t) = (r1.to_string(), changed_at.to_string());
