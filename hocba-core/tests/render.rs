@@ -884,3 +884,44 @@ fn require_valid_refuses_records_with_errors() {
     );
     pdf::render(&broken, &RenderSettings::default()).expect("drafts still render");
 }
+
+/// Text outside the built-in fonts' fixed subset (Cyrillic, `ß`) and a character the font lacks
+/// (drawn as `?`) come back exactly from `pdftotext`: the document gets a subset of its own and
+/// `/ActualText` where a glyph does not stand for its own text. Decomposed Vietnamese (base
+/// letter + combining marks, which the shaper draws with the precomposed glyph) comes back as
+/// itself or in its composed form (poppler composes; the two are canonically equivalent).
+#[test]
+fn text_outside_the_fixed_subset_extracts_exactly() {
+    let path = common::root().join("fixtures/records/valid/example.xml");
+    let mut record = hocba_core::read_record(&common::read(&path)).expect("read");
+    let name = "Жанна Ёлкина Straße 中 Nguye\u{302}\u{303}n";
+    if let Some(pupil) = record.pupil.as_mut() {
+        pupil.full_name = Some(hocba_core::model::Text::from(name));
+    }
+    let settings = RenderSettings::default();
+    let bytes = pdf::render(&record, &settings).expect("renders");
+    assert!(bytes == pdf::render(&record, &settings).expect("again"));
+    let plain = pdf::render(
+        &hocba_core::read_record(&common::read(&path)).expect("read"),
+        &settings,
+    )
+    .expect("renders");
+    assert!(bytes.len() > plain.len(), "a subset of its own");
+    let file = tmp_pdf("outside-subset.pdf", &bytes);
+    if have("qpdf") {
+        let (ok, text) = run("qpdf", &["--check"], &file, &[]);
+        assert!(ok, "qpdf --check failed:\n{text}");
+    }
+    if have("pdftotext") {
+        let (ok, text) = run("pdftotext", &["-enc", "UTF-8"], &file, &["-"]);
+        assert!(ok, "pdftotext failed");
+        let all = collapse(&text);
+        for want in ["Жанна Ёлкина Straße", "中"] {
+            assert!(all.contains(want), "pdftotext output lacks {want:?}");
+        }
+        assert!(
+            all.contains("Nguye\u{302}\u{303}n") || all.contains("Nguy\u{1ec5}n"),
+            "pdftotext output lacks the decomposed name: {all}"
+        );
+    }
+}
