@@ -32,6 +32,22 @@ pub static FONT_REGULAR: &[u8] = include_bytes!("../../fonts/LiberationSerif-Reg
 /// The bundled font, Liberation Serif 2.1.5 Bold (SIL OFL 1.1).
 pub static FONT_BOLD: &[u8] = include_bytes!("../../fonts/LiberationSerif-Bold.ttf");
 
+/// Six capital letters naming a font subset (ISO 32000-1, 9.6.4), from its glyph ids in the
+/// order of their new ids: two subsets with the same tag hold the same glyphs in the same order.
+/// Used by the renderer and the signature appearance.
+pub(crate) fn subset_tag(gids: &[u16]) -> String {
+    use sha2::Digest as _;
+    let mut h = sha2::Sha256::new();
+    for g in gids {
+        h.update(g.to_be_bytes());
+    }
+    h.finalize()
+        .iter()
+        .take(6)
+        .map(|b| char::from(b'A' + b % 26))
+        .collect()
+}
+
 /// The name of the embedded record (`signing.md`).
 pub const EMBEDDED_FILE_NAME: &str = "hocba.xml";
 

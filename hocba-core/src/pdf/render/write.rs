@@ -23,7 +23,7 @@
 //! written before it, so it derives from the content alone and the output is deterministic.
 
 use std::cell::RefCell;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use pdf_writer::{Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 use sha2::{Digest, Sha256};
@@ -434,7 +434,8 @@ struct FontUse {
     /// CID → whole-font glyph id (CID 0 is `.notdef`).
     gids: Vec<u16>,
     /// CID → the text it maps to (`None`: no mapping yet).
-    text: Vec<Option<String>>,
+    /// Shared, so that a document's copy of the prepared subset clones no strings.
+    text: Vec<Option<Arc<str>>>,
 }
 
 impl FontUse {
@@ -505,10 +506,10 @@ fn prepare(face: &Face<'_>) -> Option<Prepared> {
     for (gid, c) in mapped {
         let cid = font_use.cid(gid);
         if let Some(slot) = font_use.text.get_mut(usize::from(cid)) {
-            *slot = Some(c.to_string());
+            *slot = Some(c.to_string().into());
         }
     }
-    let file = subset(face, &font_use, flate2::Compression::best()).ok()?;
+    let file = subset(face, &font_use, true).ok()?;
     let cmap = to_unicode(&font_use);
     let cmap_packed = deflate(&cmap).ok()?;
     Some(Prepared {
@@ -537,31 +538,28 @@ fn prepared(face: &Face<'_>) -> Option<&'static Prepared> {
 
 /// Subsets the face to the glyphs of `font_use` (CIDs become the subset's glyph ids) and
 /// compresses the result.
-fn subset(
-    face: &Face<'_>,
-    font_use: &FontUse,
-    level: flate2::Compression,
-) -> Result<FontFile, RenderError> {
+fn subset(face: &Face<'_>, font_use: &FontUse, best: bool) -> Result<FontFile, RenderError> {
     let mut remapper = subsetter::GlyphRemapper::new();
     for &gid in &font_use.gids {
         remapper.remap(gid);
     }
     let subset = subsetter::subset(face.data, 0, &remapper)
         .map_err(|e| pdf_error(format!("the font could not be subset: {e:?}")))?;
-    let packed = if level == flate2::Compression::new(LEVEL) {
-        deflate(&subset)?
-    } else {
+    let packed = if best {
+        let level = flate2::Compression::best();
         let mut e = flate2::write::ZlibEncoder::new(Vec::with_capacity(subset.len()), level);
         std::io::Write::write_all(&mut e, &subset)
             .and_then(|()| e.finish())
             .map_err(|e| pdf_error(format!("compression: {e}")))?
+    } else {
+        deflate(&subset)?
     };
     Ok(FontFile {
         packed,
         raw_len: subset.len(),
         base_font: format!(
             "{}+{}",
-            subset_tag(face, &font_use.gids),
+            crate::pdf::subset_tag(&font_use.gids),
             postscript_name(face)
         ),
     })
@@ -575,8 +573,7 @@ fn num(out: &mut Vec<u8>, v: f32) {
         out.push(b'-');
     }
     let m = milli.unsigned_abs();
-    let mut buf = itoa_buf(m / 1000);
-    out.append(&mut buf);
+    integer(out, m / 1000);
     let frac = m % 1000;
     if frac != 0 {
         out.push(b'.');
@@ -594,7 +591,8 @@ fn num(out: &mut Vec<u8>, v: f32) {
     }
 }
 
-fn itoa_buf(mut n: u64) -> Vec<u8> {
+/// The decimal digits of `n`.
+fn integer(out: &mut Vec<u8>, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     loop {
@@ -605,7 +603,7 @@ fn itoa_buf(mut n: u64) -> Vec<u8> {
             break;
         }
     }
-    digits[i..].to_vec()
+    out.extend_from_slice(&digits[i..]);
 }
 
 fn hex4(out: &mut Vec<u8>, v: u16) {
@@ -745,8 +743,8 @@ fn text_line(
             exact = false;
         } else {
             match &mut face_use.text[usize::from(cid)] {
-                Some(mapped) => exact &= mapped == piece,
-                slot @ None => *slot = Some(piece.to_owned()),
+                Some(mapped) => exact &= **mapped == *piece,
+                slot @ None => *slot = Some(piece.into()),
             }
         }
         previous = Some(&g.text_range);
@@ -849,20 +847,6 @@ fn to_unicode(face_use: &FontUse) -> Vec<u8> {
     s
 }
 
-/// Six capital letters naming a subset (ISO 32000-1, 9.6.4), from its glyphs and the face.
-fn subset_tag(face: &Face<'_>, gids: &[u16]) -> String {
-    let mut h = Sha256::new();
-    h.update((face.data.len() as u64).to_be_bytes());
-    for g in gids {
-        h.update(g.to_be_bytes());
-    }
-    h.finalize()
-        .iter()
-        .take(6)
-        .map(|b| char::from(b'A' + b % 26))
-        .collect()
-}
-
 /// The face's PostScript name (name ID 6), reduced to characters a PDF name keeps readable.
 fn postscript_name(face: &Face<'_>) -> String {
     let name: String = face
@@ -901,10 +885,7 @@ fn write_font(
             (&p.file, &p.cmap[..], Some(&p.cmap_packed[..]))
         }
         _ => {
-            own = (
-                subset(face, face_use, flate2::Compression::new(LEVEL))?,
-                to_unicode(face_use),
-            );
+            own = (subset(face, face_use, false)?, to_unicode(face_use));
             (&own.0, &own.1[..], None)
         }
     };

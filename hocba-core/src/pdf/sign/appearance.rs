@@ -19,7 +19,6 @@ use std::io::Write as _;
 use std::sync::{Arc, Mutex};
 
 use lopdf::{dictionary, Dictionary, Object, ObjectId, Stream, StringFormat};
-use sha2::{Digest, Sha256};
 use ttf_parser::{Face, GlyphId};
 use unicode_normalization::UnicodeNormalization;
 
@@ -275,19 +274,6 @@ fn to_unicode(map: &BTreeMap<u16, char>) -> Vec<u8> {
     s.into_bytes()
 }
 
-/// Six capital letters naming the subset (ISO 32000-1, 9.6.4), derived from its glyphs.
-fn subset_tag(gids: &[u16]) -> String {
-    let mut h = Sha256::new();
-    for g in gids {
-        h.update(g.to_be_bytes());
-    }
-    h.finalize()
-        .iter()
-        .take(6)
-        .map(|b| char::from(b'A' + b % 26))
-        .collect()
-}
-
 /// The objects of an appearance, numbered from `first`: the form XObject (`first`), the Type0
 /// font, the CIDFont, its descriptor, the font file and the ToUnicode map.
 pub(crate) struct AppearanceObjects {
@@ -360,7 +346,7 @@ pub(crate) fn build(
     }
     content.push_str("ET\nQ\n");
 
-    let base_font = format!("{}+LiberationSerif", subset_tag(&gids));
+    let base_font = format!("{}+LiberationSerif", crate::pdf::subset_tag(&gids));
     let scale = |v: i16| (f32::from(v) / units * 1000.0).round() as i64;
     let bbox = face.global_bounding_box();
     let id = |k: u32| (first + k, 0u16);
