@@ -134,9 +134,43 @@ fn short_ascii_text(b: &[u8]) -> Option<usize> {
     None
 }
 
-/// Byte-wise equality for the short strings of markup (names), without a call to `memcmp`.
+/// Equality for the short strings of markup (names), without a call to `memcmp`: by 8-byte
+/// words (the last one overlapping the one before), or two overlapping 4-byte words, or bytes
+/// below 4. A name of format v1 costs one to four word comparisons instead of a loop per byte.
 pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            if word(a, i) != word(b, i) {
+                return false;
+            }
+            i += 8;
+        }
+        word(a, n - 8) == word(b, n - 8)
+    } else if n >= 4 {
+        half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4)
+    } else {
+        a.iter().zip(b).all(|(x, y)| x == y)
+    }
+}
+
+/// The 8 bytes of `b` from `at` (which the caller keeps in bounds) as a word; 0 when out of
+/// bounds, so that a caller's mistake is a mismatch, never a panic.
+fn word(b: &[u8], at: usize) -> u64 {
+    b.get(at..at + 8)
+        .and_then(|w| w.try_into().ok())
+        .map_or(0, u64::from_le_bytes)
+}
+
+/// [`word`] for 4 bytes.
+fn half(b: &[u8], at: usize) -> u32 {
+    b.get(at..at + 4)
+        .and_then(|w| w.try_into().ok())
+        .map_or(0, u32::from_le_bytes)
 }
 
 pub(crate) fn is_space(b: u8) -> bool {
@@ -723,6 +757,21 @@ mod tests {
         assert!(matches!(err("a ]]> b"), Some((K::Syntax(_), 2))));
         assert!(matches!(err("< a>"), Some((K::Syntax(_), 0))));
         assert!(matches!(err("<a x='<'>"), Some((K::Syntax(_), _))));
+    }
+
+    #[test]
+    fn same_agrees_with_slice_equality() {
+        let a: Vec<u8> = (0..40u8).map(|i| b'a' + i % 26).collect();
+        for n in 0..=a.len() {
+            let x = &a[..n];
+            assert!(same(x, x), "length {n}");
+            assert!(!same(x, &a[..n.saturating_sub(1)]) || n == 0);
+            for at in 0..n {
+                let mut y = x.to_vec();
+                y[at] ^= 0x20;
+                assert!(!same(x, &y), "length {n}, difference at {at}");
+            }
+        }
     }
 
     #[test]
