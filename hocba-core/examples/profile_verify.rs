@@ -1,10 +1,11 @@
 //! A loop for profilers (`valgrind --tool=callgrind`, `perf`): verifies one signed PDF N times
 //! with the test PKI's anchors and CRLs.
-//! `cargo run --release -p hocba-core --example profile_verify -- [FILE] [N] [full|floor]`
+//! `cargo run --release -p hocba-core --example profile_verify -- [FILE] [N] [full|floor|ratio] [RECORD]`
 //!
 //! `floor` runs the raw cryptography floor of `benches/verify.rs` instead (SHA-256 of the
-//! covered ranges and each distinct RSA verification once; FILE must then be the GVCN → HT → DAU
-//! fixture). `ratio` alternates blocks of ten full verifications and ten floor passes, N blocks
+//! covered ranges and each distinct RSA verification once; FILE must then be RECORD signed
+//! GVCN → HT → DAU by the test PKI's `RECORD-gvcn`, `RECORD-ht` and `RECORD-dau`; RECORD is
+//! `example` by default, `grade-1` for `valid-one-ca.pdf`). `ratio` alternates blocks of ten full verifications and ten floor passes, N blocks
 //! each, and prints the fastest block of each and their ratio: on a busy machine the fastest
 //! blocks are the ones nothing interrupted, so the ratio holds where criterion's means drift.
 
@@ -18,6 +19,7 @@ fn main() {
         .unwrap_or_else(|| "fixtures/pdf/verify/valid-gvcn-ht-dau.pdf".into());
     let n: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(20);
     let mode = args.next().unwrap_or_else(|| "full".into());
+    let record = args.next().unwrap_or_else(|| "example".into());
     let read = |p: &str| {
         std::fs::read(p).unwrap_or_else(|e| {
             eprintln!("{p}: {e}");
@@ -31,7 +33,12 @@ fn main() {
     options.crls =
         hocba_core::pki::load_crls(&read("fixtures/pki/ca/all-crls.pem")).unwrap_or_default();
     if mode == "ratio" {
-        let floor = floor::Floor::new(&pdf, &options, concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+        let floor = floor::Floor::new(
+            &pdf,
+            &options,
+            concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
+            &record,
+        );
         let (mut best_full, mut best_floor) = (f64::MAX, f64::MAX);
         for _ in 0..n {
             let t = std::time::Instant::now();
@@ -45,8 +52,9 @@ fn main() {
             }
             best_floor = best_floor.min(t.elapsed().as_secs_f64() / 10.0);
         }
+        let (rsa, big) = floor.composition();
         println!(
-            "full {:.3} ms, floor {:.3} ms, ratio {:.3}",
+            "full {:.3} ms, floor {:.3} ms ({rsa} RSA verifications, {big} of them RSA-4096), ratio {:.3}",
             best_full * 1e3,
             best_floor * 1e3,
             best_full / best_floor
@@ -54,7 +62,12 @@ fn main() {
         return;
     }
     if mode == "floor" {
-        let floor = floor::Floor::new(&pdf, &options, concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+        let floor = floor::Floor::new(
+            &pdf,
+            &options,
+            concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
+            &record,
+        );
         for _ in 0..n {
             floor.run(&pdf);
         }

@@ -89,6 +89,21 @@ fn docs() -> &'static Docs {
     })
 }
 
+/// grade-1 signed GVCN → HT → DAU, every signer's certificate issued by VNPT-CA.
+fn one_ca() -> Vec<u8> {
+    let xml = read("fixtures/records/valid/grade-1.xml");
+    let record = hocba_core::read_record(&xml).expect("parses");
+    // A private school: its year page has a seal field only when asked for.
+    let settings = RenderSettings {
+        seal: hocba_core::pdf::SealMode::Yes,
+        ..RenderSettings::default()
+    };
+    let unsigned = render(&record, &settings).expect("renders");
+    let g = sign_as(&unsigned, Role::Gvcn, "grade-1-gvcn", TIMES[0]);
+    let gh = sign_as(&g, Role::Ht, "grade-1-ht", TIMES[1]);
+    sign_as(&gh, Role::Dau, "grade-1-dau", TIMES[2])
+}
+
 fn run(pdf: &[u8], o: &VerifyOptions) -> VerificationReport {
     verify(pdf, o).expect("a PDF")
 }
@@ -1338,6 +1353,10 @@ fn cases() -> Vec<Case> {
     };
     let mut v = vec![
         case("valid-gvcn-ht-dau", d.ghd.clone(), P, vec![P, P, P]),
+        // The private school of grade-1 bought its seal from the teachers' CA: all three chains
+        // are VNPT-CA (RSA-2048) under one RSA-4096 root, the common shape of a real record (the
+        // second file of the verification benchmark).
+        case("valid-one-ca", one_ca(), P, vec![P, P, P]),
         case(
             "valid-gvcn-ht-no-seal",
             d.gh.clone(),
