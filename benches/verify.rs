@@ -41,6 +41,8 @@ fn benches(c: &mut Criterion) {
         assert!(report.passed(), "{}", report.to_json());
         // The floor's inputs, gathered outside the timed loop.
         let floor = floor::Floor::new(&pdf, &options, root, record);
+        let (rsa, big) = floor.composition();
+        eprintln!("{file}: the floor has {rsa} RSA verifications, {big} of them RSA-4096");
         g.bench_function(format!("{name}_full"), |b| {
             b.iter(|| verify(black_box(&pdf), &options).map(|r| r.passed()))
         });
