@@ -40,8 +40,8 @@ mod rawder;
 mod tests;
 
 pub use algorithm::{
-    digest, hash_from_oid, verify_prehashed, verify_signature, Hash, PublicKeyInfo, PublicKeyKind,
-    SignatureAlgorithm, SignatureError,
+    digest, hash_from_oid, verify_prehashed, verify_signature, Hash, PrefixDigests, PublicKeyInfo,
+    PublicKeyKind, SignatureAlgorithm, SignatureError,
 };
 pub use anchors::{anchor_display_name, official_root_name};
 pub use cache::SignatureCache;

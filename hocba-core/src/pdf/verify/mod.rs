@@ -237,6 +237,8 @@ pub(crate) struct Context<'a> {
     /// Certificates parsed in this verification, by DER: a certificate carried by several
     /// signatures (the school's CA in every CMS) is parsed once (design.md).
     pub parsed: std::cell::RefCell<std::collections::HashMap<Vec<u8>, Option<Certificate>>>,
+    /// Digests of the covered bytes: the file's prefix shared by the signatures is hashed once.
+    pub covered: crate::pki::PrefixDigests<'a>,
 }
 
 impl Context<'_> {
@@ -388,6 +390,7 @@ pub fn verify(pdf: &[u8], options: &VerifyOptions) -> Result<VerificationReport,
             .unwrap_or_else(|| std::sync::Arc::new(SignatureCache::new())),
         dss_crls: dss_crls(&resolver),
         parsed: Default::default(),
+        covered: crate::pki::PrefixDigests::new(pdf),
     };
 
     let found = fields::find_signatures(&resolver);
