@@ -5,9 +5,12 @@
 //! `floor` runs the raw cryptography floor of `benches/verify.rs` instead (SHA-256 of the
 //! covered ranges and each distinct RSA verification once; FILE must then be RECORD signed
 //! GVCN → HT → DAU by the test PKI's `RECORD-gvcn`, `RECORD-ht` and `RECORD-dau`; RECORD is
-//! `example` by default, `grade-1` for `valid-one-ca.pdf`). `ratio` alternates blocks of ten full verifications and ten floor passes, N blocks
-//! each, and prints the fastest block of each and their ratio: on a busy machine the fastest
-//! blocks are the ones nothing interrupted, so the ratio holds where criterion's means drift.
+//! `example` by default, `grade-1` for `valid-one-ca.pdf`). `ratio` alternates blocks of ten
+//! full verifications and ten floor passes, N blocks each, and prints the fastest block of each
+//! and their ratio, the median blocks, and the median of the ratios of blocks run side by side:
+//! on a busy machine the fastest blocks are the ones nothing interrupted, so their ratio holds
+//! where criterion's means drift. `spread` times each verification alone and prints the
+//! fastest, the quartiles and the mean.
 
 #[path = "../../benches/floor.rs"]
 mod floor;
@@ -39,25 +42,57 @@ fn main() {
             concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
             &record,
         );
-        let (mut best_full, mut best_floor) = (f64::MAX, f64::MAX);
+        let (mut fulls, mut floors) = (Vec::with_capacity(n), Vec::with_capacity(n));
         for _ in 0..n {
             let t = std::time::Instant::now();
             for _ in 0..10 {
                 std::hint::black_box(hocba_core::pdf::verify::verify(&pdf, &options).is_ok());
             }
-            best_full = best_full.min(t.elapsed().as_secs_f64() / 10.0);
+            fulls.push(t.elapsed().as_secs_f64() / 10.0 * 1e3);
             let t = std::time::Instant::now();
             for _ in 0..10 {
                 floor.run(&pdf);
             }
-            best_floor = best_floor.min(t.elapsed().as_secs_f64() / 10.0);
+            floors.push(t.elapsed().as_secs_f64() / 10.0 * 1e3);
         }
+        // Each pair of blocks ran in the same moment: the median of the pairs' ratios is the
+        // ratio a disturbance shared by both leaves alone.
+        let mut ratios: Vec<f64> = fulls.iter().zip(&floors).map(|(a, b)| a / b).collect();
+        fulls.sort_by(f64::total_cmp);
+        floors.sort_by(f64::total_cmp);
+        ratios.sort_by(f64::total_cmp);
+        let median = |v: &[f64]| v.get(v.len() / 2).copied().unwrap_or(f64::NAN);
         let (rsa, big) = floor.composition();
         println!(
-            "full {:.3} ms, floor {:.3} ms ({rsa} RSA verifications, {big} of them RSA-4096), ratio {:.3}",
-            best_full * 1e3,
-            best_floor * 1e3,
-            best_full / best_floor
+            "fastest blocks: full {:.3} ms, floor {:.3} ms ({rsa} RSA verifications, {big} of them RSA-4096), ratio {:.3}; \
+             median blocks: full {:.3} ms, floor {:.3} ms; median of the pairs' ratios {:.3}",
+            fulls[0],
+            floors[0],
+            fulls[0] / floors[0],
+            median(&fulls),
+            median(&floors),
+            median(&ratios)
+        );
+        return;
+    }
+    if mode == "spread" {
+        // Each verification timed alone: the fastest, the quartiles and the mean.
+        let mut t: Vec<f64> = (0..n)
+            .map(|_| {
+                let s = std::time::Instant::now();
+                std::hint::black_box(hocba_core::pdf::verify::verify(&pdf, &options).is_ok());
+                s.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        t.sort_by(f64::total_cmp);
+        let q = |f: f64| t[((t.len() - 1) as f64 * f) as usize];
+        println!(
+            "{n} verifications: fastest {:.3} ms, quartiles {:.3} / {:.3} / {:.3} ms, mean {:.3} ms",
+            q(0.0),
+            q(0.25),
+            q(0.5),
+            q(0.75),
+            t.iter().sum::<f64>() / t.len() as f64
         );
         return;
     }
