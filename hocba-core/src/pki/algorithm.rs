@@ -29,6 +29,16 @@ pub enum Hash {
 }
 
 impl Hash {
+    /// Every digest algorithm, weakest first.
+    pub const ALL: [Hash; 6] = [
+        Hash::Md5,
+        Hash::Sha1,
+        Hash::Sha224,
+        Hash::Sha256,
+        Hash::Sha384,
+        Hash::Sha512,
+    ];
+
     /// The lowercase name used in reports: `md5`, `sha1`, `sha224`, `sha256`, `sha384`, `sha512`.
     pub fn name(self) -> &'static str {
         match self {
@@ -145,16 +155,7 @@ pub(crate) mod oids {
 /// Takes the identifier by value or by reference.
 pub fn hash_from_oid<O: std::borrow::Borrow<ObjectIdentifier>>(oid: O) -> Option<Hash> {
     let oid = *oid.borrow();
-    [
-        Hash::Md5,
-        Hash::Sha1,
-        Hash::Sha224,
-        Hash::Sha256,
-        Hash::Sha384,
-        Hash::Sha512,
-    ]
-    .into_iter()
-    .find(|h| h.oid() == oid)
+    Hash::ALL.into_iter().find(|h| h.oid() == oid)
 }
 
 /// The digest of the concatenation of `parts`.
@@ -913,20 +914,12 @@ mod tests {
     #[test]
     fn prefix_digests_equal_digest_in_any_order() {
         let base: Vec<u8> = (0..5000u32).map(|i| (i * 7 % 251) as u8).collect();
-        let hashes = [
-            Hash::Md5,
-            Hash::Sha1,
-            Hash::Sha224,
-            Hash::Sha256,
-            Hash::Sha384,
-            Hash::Sha512,
-        ];
         // Prefixes growing, then shrinking (out of order), repeated, empty, past the end; the
         // algorithms interleaved so that each keeps its own state.
         let cuts = [0usize, 1, 63, 64, 65, 1000, 999, 4999, 5000, 7000, 10, 5000];
         let prefixes = PrefixDigests::new(&base);
         for (i, &cut) in cuts.iter().enumerate() {
-            for hash in hashes {
+            for hash in Hash::ALL {
                 let rest =
                     &base[(i * 37) % base.len()..][..200.min(base.len() - (i * 37) % base.len())];
                 let whole = [&base[..cut.min(base.len())], rest];
