@@ -957,14 +957,17 @@ mod tests {
             hex(&digest(Hash::Sha1, &[b"abc"])),
             "a9993e364706816aba3e25717850c26c9cd0d89d"
         );
-        for h in [
-            Hash::Md5,
-            Hash::Sha1,
-            Hash::Sha224,
-            Hash::Sha256,
-            Hash::Sha384,
-            Hash::Sha512,
-        ] {
+        // `Hash::ALL` lists every variant once (a new variant fails this match).
+        let rank = |h: Hash| match h {
+            Hash::Md5 => 0,
+            Hash::Sha1 => 1,
+            Hash::Sha224 => 2,
+            Hash::Sha256 => 3,
+            Hash::Sha384 => 4,
+            Hash::Sha512 => 5,
+        };
+        assert_eq!(Hash::ALL.map(rank), [0, 1, 2, 3, 4, 5]);
+        for h in Hash::ALL {
             assert_eq!(hash_from_oid(h.oid()), Some(h));
             let by_ref: &ObjectIdentifier = &h.oid();
             assert_eq!(hash_from_oid(by_ref), Some(h));
