@@ -10,7 +10,10 @@ validates all three signatures with the same anchors and CRLs (no fetching), pdf
 process per file with an NSS database trusting the two roots (it checks less: no CRL, no
 changes after signing).
 
-    .venv/bin/python benches/compare-verify.py [ROUNDS]
+    .venv/bin/python benches/compare-verify.py [ROUNDS] [FILE]
+
+FILE is another record signed by the test PKI (default the GVCN -> HT -> DAU fixture; e.g.
+fixtures/pdf/verify/valid-one-ca.pdf, whose three signers share one CA).
 """
 
 from __future__ import annotations
@@ -34,7 +37,9 @@ AT = "2026-11-28T00:00:00Z"
 
 def main() -> int:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    pdf = PDF.read_bytes()
+    path = Path(sys.argv[2]) if len(sys.argv) > 2 else PDF
+    pdf = path.read_bytes()
+    print(f"file: {path.name}")
     trust = (PKI / "trust" / "bundle.pem").read_bytes()
     crls = (PKI / "ca" / "all-crls.pem").read_bytes()
 
@@ -85,7 +90,7 @@ def main() -> int:
             )
 
         def poppler() -> None:
-            run = subprocess.run([pdfsig, "-nssdir", f"sql:{db}", str(PDF)], capture_output=True)
+            run = subprocess.run([pdfsig, "-nssdir", f"sql:{db}", str(path)], capture_output=True)
             assert run.returncode == 0
 
         poppler()

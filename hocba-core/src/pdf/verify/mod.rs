@@ -242,6 +242,19 @@ pub(crate) struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// The digest of `parts` concatenated: for covered bytes (`file[..b]` and one more part,
+    /// as a signature's or a document timestamp's byte range gives them) the file's prefix is
+    /// continued from the digest of the range before ([`crate::pki::PrefixDigests`]), not
+    /// hashed again; anything else is hashed as it is.
+    pub(crate) fn digest(&self, hash: crate::pki::Hash, parts: &[&[u8]]) -> Vec<u8> {
+        match parts {
+            [prefix, rest] if std::ptr::eq(prefix.as_ptr(), self.file.as_ptr()) => {
+                self.covered.digest(hash, prefix.len(), rest)
+            }
+            _ => crate::pki::digest(hash, parts),
+        }
+    }
+
     /// The CRLs a signature may use (signing.md step 6): the caller's, the `/DSS`'s, and those
     /// the signature carries (`raw`, DER; unreadable ones are skipped). Cheap: parsed CRLs are
     /// shared (`Arc`).

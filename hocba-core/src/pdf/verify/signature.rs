@@ -660,11 +660,7 @@ fn check_cms(
     report.digest_algorithm = Some(hash.name().into());
     // The covered bytes are `file[..b]` and `file[c..end]` (built so in `run`): the prefix is
     // continued from the digest of the signature before, not hashed again.
-    let digest = if std::ptr::eq(covered[0].as_ptr(), ctx.file.as_ptr()) {
-        ctx.covered.digest(hash, covered[0].len(), covered[1])
-    } else {
-        pki::digest(hash, &covered[..])
-    };
+    let digest = ctx.digest(hash, &covered[..]);
     let signed_attrs = si.signed_attrs_for_verification();
     if signed_attrs.is_some() {
         if si.attrs.content_type.is_none() {

@@ -97,7 +97,7 @@ pub(crate) fn check_token(
             "dấu vết thông điệp dùng hàm băm không xác định",
         )
     })?;
-    if pki::digest(imprint_hash, stamped) != tst.imprint {
+    if ctx.digest(imprint_hash, stamped) != tst.imprint {
         return Err(with(
             Fault::Imprint,
             why(
