@@ -90,10 +90,14 @@ pub fn validate(record: &Record) -> Report {
     structure::check(record, &mut out);
     pupil::check(record, &mut out);
     years::check(record, &mut out);
+    // Each year's derived result, worked out once for its rules and its summary.
+    let mut derived = Vec::with_capacity(record.years.len());
     for (i, year) in record.years.iter().enumerate() {
         let y = YearCtx::new(i, year);
         subjects::check(&y, &mut out);
-        result::check(&y, &mut out);
+        let d = derive_result(year);
+        result::check(&y, d.as_ref(), &mut out);
+        derived.push(d);
     }
     audit::check(record, &mut out);
     let mut findings = out.0;
@@ -102,10 +106,11 @@ pub fn validate(record: &Record) -> Report {
     let years = record
         .years
         .iter()
-        .map(|y| YearSummary {
+        .zip(derived)
+        .map(|(y, derived_result)| YearSummary {
             school_year: y.school_year.as_ref().map(|s| s.as_str().to_owned()),
             grade: y.grade.as_ref().and_then(|g| g.as_integer()),
-            derived_result: derive_result(y),
+            derived_result,
         })
         .collect();
     Report {

@@ -128,7 +128,8 @@ fn completes(r: &YearResult) -> Option<bool> {
     }
 }
 
-pub(crate) fn check(y: &YearCtx<'_>, out: &mut Findings) {
+/// The rules of the year's result; `derived` is [`derive_result`] of the year.
+pub(crate) fn check(y: &YearCtx<'_>, derived: Option<&YearResult>, out: &mut Findings) {
     let year = y.year;
     let entered = year.result.as_ref().filter(|r| r.is_known());
     // result_mismatch always compares (rules.md): even an entered value outside the code list.
@@ -136,8 +137,8 @@ pub(crate) fn check(y: &YearCtx<'_>, out: &mut Findings) {
         .result
         .as_ref()
         .filter(|r| !crate::model::trim(r.as_str()).is_empty());
-    if let (Some(e), Some(d)) = (written, derive(year, true)) {
-        if *e != d {
+    if let (Some(e), Some(d)) = (written, derived) {
+        if e != d {
             out.push(
                 &c::RESULT_MISMATCH,
                 y.path("ketQua"),

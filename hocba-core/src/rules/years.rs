@@ -16,11 +16,12 @@ pub(crate) fn check(r: &Record, out: &mut Findings) {
     dates(r, out);
 }
 
-fn invalid_label(path: String, label: &SchoolYearLabel, out: &mut Findings) {
+/// `school_year_invalid` for the label at `path` (formatted only when reported).
+fn invalid_label(path: impl FnOnce() -> String, label: &SchoolYearLabel, out: &mut Findings) {
     if !crate::model::trim(label.as_str()).is_empty() && label.years().is_none() {
         out.push(
             &c::SCHOOL_YEAR_INVALID,
-            path,
+            path(),
             ctx! { "value" => label.as_str() },
         );
     }
@@ -29,12 +30,12 @@ fn invalid_label(path: String, label: &SchoolYearLabel, out: &mut Findings) {
 fn labels(r: &Record, out: &mut Findings) {
     for (i, h) in r.history.iter().enumerate() {
         if let Some(l) = &h.school_year {
-            invalid_label(format!("quaTrinhHocTap.{i}.namHoc"), l, out);
+            invalid_label(|| format!("quaTrinhHocTap.{i}.namHoc"), l, out);
         }
     }
     for (i, y) in r.years.iter().enumerate() {
         let Some(l) = &y.school_year else { continue };
-        invalid_label(format!("namHoc.{i}.namHoc"), l, out);
+        invalid_label(|| format!("namHoc.{i}.namHoc"), l, out);
         if l.years().is_none() {
             continue;
         }
@@ -156,10 +157,11 @@ fn dates(r: &Record, out: &mut Findings) {
         .and_then(|p| p.date_of_birth.as_ref())
         .and_then(Date::to_calendar);
     if let Some(b) = birth {
-        let mut others: Vec<(String, CalendarDate)> = Vec::new();
+        // (list, index, field): the path, formatted only for the date reported.
+        let mut others: Vec<((&str, usize, &str), CalendarDate)> = Vec::new();
         for (i, h) in r.history.iter().enumerate() {
             if let Some(d) = h.enrolment_date.as_ref().and_then(Date::to_calendar) {
-                others.push((format!("quaTrinhHocTap.{i}.ngayNhapHoc"), d));
+                others.push((("quaTrinhHocTap", i, "ngayNhapHoc"), d));
             }
         }
         for (i, y) in r.years.iter().enumerate() {
@@ -169,13 +171,14 @@ fn dates(r: &Record, out: &mut Findings) {
                 .and_then(|s| s.date.as_ref())
                 .and_then(Date::to_calendar)
             {
-                others.push((format!("namHoc.{i}.danhGiaBoSung.ngay"), d));
+                others.push((("namHoc", i, "danhGiaBoSung.ngay"), d));
             }
             if let Some(d) = y.confirmation_date.as_ref().and_then(Date::to_calendar) {
-                others.push((format!("namHoc.{i}.ngayXacNhan"), d));
+                others.push((("namHoc", i, "ngayXacNhan"), d));
             }
         }
-        if let Some((path, d)) = others.iter().find(|(_, d)| *d <= b) {
+        if let Some(((list, i, field), d)) = others.iter().find(|(_, d)| *d <= b) {
+            let path = format!("{list}.{i}.{field}");
             push(
                 "hocSinh.ngaySinh".into(),
                 &b.to_string(),
