@@ -649,8 +649,8 @@ impl<'i> Cursor<'i> {
                     let v = self.read_school()?;
                     set(&mut r.school, v, || self.duplicate("truong", p))?
                 }
-                "quaTrinhHocTap" => r.history.push(self.read_history()?),
-                "namHoc" => r.years.push(self.read_year()?),
+                "quaTrinhHocTap" => push(&mut r.history, self.read_history()?, 5),
+                "namHoc" => push(&mut r.years, self.read_year()?, 5),
                 _ => r.audit.push(self.read_audit()?),
             }
         }
@@ -850,9 +850,9 @@ impl<'i> Cursor<'i> {
                     }
                     v.exempt = self.boolean(n)?.unwrap_or(false);
                 }
-                "monHoc" => v.subjects.push(self.read_subject(n)?),
-                "phamChat" => v.qualities.push(self.read_quality(n)?),
-                "nangLuc" => v.competencies.push(self.read_competency(n)?),
+                "monHoc" => push(&mut v.subjects, self.read_subject(n)?, 14),
+                "phamChat" => push(&mut v.qualities, self.read_quality(n)?, 5),
+                "nangLuc" => push(&mut v.competencies, self.read_competency(n)?, 10),
                 "ketQua" => {
                     let x = self.code(n)?;
                     set(&mut v.result, x, || dup(self))?
@@ -874,7 +874,7 @@ impl<'i> Cursor<'i> {
                     let x = self.boolean(n)?;
                     self.set_opt(&mut v.completed_primary, x, n, p)?
                 }
-                "dinhKy" => v.periods.push(self.read_period()?),
+                "dinhKy" => push(&mut v.periods, self.read_period()?, 4),
                 "diaDanh" => {
                     let x = self.text(n)?;
                     set(&mut v.place_name, x, || dup(self))?
@@ -1008,9 +1008,9 @@ impl<'i> Cursor<'i> {
                     let x = self.code(n)?;
                     set(&mut v.period, x, || self.duplicate(n, p))?
                 }
-                "monHoc" => v.subjects.push(self.read_subject(n)?),
-                "phamChat" => v.qualities.push(self.read_quality(n)?),
-                _ => v.competencies.push(self.read_competency(n)?),
+                "monHoc" => push(&mut v.subjects, self.read_subject(n)?, 8),
+                "phamChat" => push(&mut v.qualities, self.read_quality(n)?, 5),
+                _ => push(&mut v.competencies, self.read_competency(n)?, 10),
             }
         }
         Ok(v)
@@ -1063,6 +1063,15 @@ impl<'i> Cursor<'i> {
         }
         Ok(v)
     }
+}
+
+/// Appends to a list of the model, sized at its first item for the usual count (a year's 11–14
+/// subjects, 5 qualities, 10 competencies) instead of growing from 4 to 8 to 16 with copies.
+fn push<T>(list: &mut Vec<T>, item: T, usual: usize) {
+    if list.capacity() == 0 {
+        list.reserve_exact(usual);
+    }
+    list.push(item);
 }
 
 /// Stores a single-valued field; a second value is an error.
