@@ -573,7 +573,7 @@ fn num(out: &mut Vec<u8>, v: f32) {
         out.push(b'-');
     }
     let m = milli.unsigned_abs();
-    integer(out, m / 1000);
+    out.extend_from_slice(itoa::Buffer::new().format(m / 1000).as_bytes());
     let frac = m % 1000;
     if frac != 0 {
         out.push(b'.');
@@ -589,21 +589,6 @@ fn num(out: &mut Vec<u8>, v: f32) {
             out.push(b'0' + *d as u8);
         }
     }
-}
-
-/// The decimal digits of `n`.
-fn integer(out: &mut Vec<u8>, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[i..]);
 }
 
 fn hex4(out: &mut Vec<u8>, v: u16) {
