@@ -54,25 +54,21 @@ pub(crate) struct Moment {
 impl Moment {
     /// `D:YYYYMMDDHHmmSS+HH'mm'` (ISO 32000-1, 7.9.4).
     fn pdf(&self) -> String {
-        let (sign, off) = self.sign_and_offset();
-        format!(
-            "D:{:04}{:02}{:02}{:02}{:02}{:02}{sign}{:02}'{:02}'",
-            self.year,
-            self.month,
-            self.day,
-            self.hour,
-            self.minute,
-            self.second,
-            off / 60,
-            off % 60
-        )
+        self.written(["D:", "", "", "", "'", "'"])
     }
 
     /// `YYYY-MM-DDTHH:mm:SS+HH:mm` (XMP).
     fn xmp(&self) -> String {
+        self.written(["", "-", "T", ":", ":", ""])
+    }
+
+    /// The fields with the separators of one format: before the year, between the date's
+    /// fields, between date and time, between the time's fields, between the offset's hours
+    /// and minutes, after them.
+    fn written(&self, [lead, date, mid, time, zone, end]: [&str; 6]) -> String {
         let (sign, off) = self.sign_and_offset();
         format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
+            "{lead}{:04}{date}{:02}{date}{:02}{mid}{:02}{time}{:02}{time}{:02}{sign}{:02}{zone}{:02}{end}",
             self.year,
             self.month,
             self.day,
@@ -1349,6 +1345,24 @@ pub(crate) fn document(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn moments_in_both_formats() {
+        let m = |offset_minutes| Moment {
+            year: 2025,
+            month: 5,
+            day: 7,
+            hour: 9,
+            minute: 3,
+            second: 1,
+            offset_minutes,
+        };
+        assert_eq!(m(420).pdf(), "D:20250507090301+07'00'");
+        assert_eq!(m(420).xmp(), "2025-05-07T09:03:01+07:00");
+        assert_eq!(m(-330).pdf(), "D:20250507090301-05'30'");
+        assert_eq!(m(-330).xmp(), "2025-05-07T09:03:01-05:30");
+        assert_eq!(m(0).xmp(), "2025-05-07T09:03:01+00:00");
+    }
     use std::io::Read;
 
     fn inflate(data: &[u8]) -> Vec<u8> {
